@@ -1,0 +1,249 @@
+// Approximate nearest neighbours on hnswlib-node's HNSW graph: sub-linear search for
+// large collections, at the price of a build cost and recall slightly below 1.
+//
+// Space: 'ip' over vectors we normalise ourselves. hnswlib-node's 'cosine' space is the
+// same inner-product distance plus a second normalisation inside the binding, so 'ip'
+// gives identical rankings (measured: 3,000 x 384 clustered vectors, recall@10 equal,
+// build 651 ms 'ip' vs 674 ms 'cosine'), and `get` returns exactly the unit vector
+// ExactIndex would store instead of a re-normalised float32 copy.
+//
+// hnswlib is not safe to search during a concurrent write. Every call here is
+// synchronous on the JS thread (including writeIndexSync in save), so there is never a
+// native write in flight while JS code runs; readIndex runs off-thread only on a fresh
+// index nobody else can see yet.
+
+import hnswlib from 'hnswlib-node';
+import { BundleError, InvalidOptionsError, isSamestoryError } from '../errors.js';
+import type { AnnIndex, Neighbor, SearchOptions } from './ann-index.js';
+import { readAnnMeta, saveAnnFiles, verifyDataChecksum, type LoadedAnnMeta } from './ann-files.js';
+import { checkHnswFile } from './hnsw-file.js';
+import { IdMap } from './id-map.js';
+import { checkBatch, checkDimension, checkNeighborCount, clampSimilarity, toUnitVector } from './vector-checks.js';
+
+const { HierarchicalNSW } = hnswlib;
+type NativeIndex = InstanceType<typeof HierarchicalNSW>;
+
+export interface HnswIndexOptions {
+  /**
+   * Graph links per node and layer (hnswlib's M): more links, better recall, more memory.
+   * @default 16
+   * @example { M: 32 }
+   */
+  M?: number;
+  /**
+   * Candidate list size while inserting: higher builds a better graph, more slowly.
+   * @default 200
+   * @example { efConstruction: 400 }
+   */
+  efConstruction?: number;
+  /**
+   * Candidate list size while searching; raised to k automatically when k is larger.
+   * @default 64
+   * @example { efSearch: 128 }
+   */
+  efSearch?: number;
+  /**
+   * Initial capacity in vectors; the index doubles it by itself when it fills up.
+   * @default 1024
+   * @example { maxElements: 100_000 }
+   */
+  maxElements?: number;
+  /**
+   * Seed of hnswlib's level generator: the same seed and insertion order build the same graph.
+   * @default 100
+   * @example { seed: 7 }
+   */
+  seed?: number;
+}
+
+const DEFAULTS: Required<HnswIndexOptions> = { M: 16, efConstruction: 200, efSearch: 64, maxElements: 1024, seed: 100 };
+// hnswlib-node passes sizes and labels through uint32.
+const MAX_UINT32 = 0xffff_ffff;
+
+export class HnswIndex implements AnnIndex {
+  readonly dimension: number;
+  #options: Readonly<Required<HnswIndexOptions>>;
+  #native: NativeIndex;
+  #idMap = new IdMap();
+
+  constructor(dimension: number, options: HnswIndexOptions = {}) {
+    checkDimension(dimension);
+    this.dimension = dimension;
+    const resolved = Object.freeze(resolveOptions(options));
+    this.#options = resolved;
+    this.#native = new HierarchicalNSW('ip', dimension);
+    this.#native.initIndex({
+      maxElements: resolved.maxElements,
+      m: resolved.M,
+      efConstruction: resolved.efConstruction,
+      randomSeed: resolved.seed,
+    });
+  }
+
+  /** The options in effect, defaults filled in. */
+  get options(): Readonly<Required<HnswIndexOptions>> {
+    return this.#options;
+  }
+
+  get size(): number {
+    return this.#idMap.size;
+  }
+
+  /** Vectors the native index has room for before it grows again (deleted ones count). */
+  get capacity(): number {
+    return this.#native.getMaxElements();
+  }
+
+  add(id: string, vector: Float32Array): void {
+    this.addMany([{ id, vector }]);
+  }
+
+  addMany(items: ReadonlyArray<{ id: string; vector: Float32Array }>): void {
+    const units = checkBatch(items, this.dimension, this.#idMap);
+    this.#reserve(this.#idMap.labelCount + units.length);
+    items.forEach((item, i) => {
+      // The label is taken only once hnswlib has accepted the point, so a native failure
+      // cannot leave an id that points at nothing.
+      this.#native.addPoint(Array.from(units[i]!), this.#idMap.labelCount);
+      this.#idMap.assign(item.id);
+    });
+  }
+
+  has(id: string): boolean {
+    return this.#idMap.has(id);
+  }
+
+  get(id: string): Float32Array | undefined {
+    const label = this.#idMap.labelOf(id);
+    return label === undefined ? undefined : Float32Array.from(this.#native.getPoint(label));
+  }
+
+  /** Marks the id deleted; hnswlib keeps the node (and its memory) as a routing point. */
+  delete(id: string): boolean {
+    const label = this.#idMap.delete(id);
+    if (label === undefined) return false;
+    this.#native.markDelete(label);
+    return true;
+  }
+
+  search(vector: Float32Array, k: number, options: SearchOptions = {}): Neighbor[] {
+    checkNeighborCount(k);
+    const query = toUnitVector(vector, this.dimension);
+    const excluded = new Set<number>();
+    for (const id of options.exclude ?? []) {
+      const label = this.#idMap.labelOf(id);
+      if (label !== undefined) excluded.add(label);
+    }
+    const wanted = Math.min(k, this.#idMap.size - excluded.size);
+    if (wanted <= 0) return [];
+    // Asking for the excluded ones too and dropping them afterwards is cheaper than a JS
+    // filter callback, which hnswlib would call for every candidate it visits.
+    const asked = wanted + excluded.size;
+    this.#native.setEf(Math.max(this.options.efSearch, asked));
+    const { neighbors, distances } = this.#native.searchKnn(Array.from(query), asked);
+    const found: Neighbor[] = [];
+    for (let i = 0; i < neighbors.length && found.length < wanted; i++) {
+      const label = neighbors[i]!;
+      if (excluded.has(label)) continue;
+      const id = this.#idMap.idOf(label);
+      // In 'ip' space hnswlib's distance is 1 - dot, and the dot of unit vectors is the cosine.
+      if (id !== undefined) found.push({ id, similarity: clampSimilarity(1 - distances[i]!) });
+    }
+    return found;
+  }
+
+  ids(): string[] {
+    return this.#idMap.ids();
+  }
+
+  async save(dir: string): Promise<void> {
+    await saveAnnFiles(dir, {
+      snapshot: (tempPath) => {
+        this.#native.writeIndexSync(tempPath);
+        return {
+          kind: 'hnsw',
+          dimension: this.dimension,
+          size: this.#idMap.size,
+          options: { ...this.options },
+          idMap: this.#idMap.toJSON(),
+        };
+      },
+      // hnswlib's writer does not check its stream, so a full disk would go unnoticed.
+      verify: async (tempPath, meta) => {
+        const count = meta.idMap.ids.length;
+        await checkHnswFile(tempPath, { dimension: this.dimension, M: this.options.M, count, maxCapacity: maxCapacity(this.options, count) });
+      },
+    });
+  }
+
+  /** Loads an index saved by `HnswIndex.save`. Throws BundleError when the files are unusable. */
+  static async load(dir: string): Promise<HnswIndex> {
+    return HnswIndex.fromLoadedMeta(await readAnnMeta(dir, 'hnsw'));
+  }
+
+  /** @internal Used by `loadAnnIndex`, which has already read the meta. */
+  static async fromLoadedMeta(loaded: LoadedAnnMeta): Promise<HnswIndex> {
+    const { meta, idMap, metaPath, dataPath } = loaded;
+    let options: Required<HnswIndexOptions>;
+    try {
+      options = resolveOptions(meta.options);
+    } catch (error) {
+      throw new BundleError(metaPath, `stored options are invalid: ${(error as Error).message}`, { cause: error });
+    }
+    // Every size in the file is checked before hnswlib sees it: its loader trusts them.
+    const count = idMap.labelCount;
+    await checkHnswFile(dataPath, { dimension: meta.dimension, M: options.M, count, maxCapacity: maxCapacity(options, count) });
+    await verifyDataChecksum(loaded);
+    // A minimal graph to start from; readIndex replaces it with the file's own capacity.
+    const index = new HnswIndex(meta.dimension, { ...options, maxElements: 1 });
+    try {
+      await index.#native.readIndex(dataPath);
+    } catch (error) {
+      if (isSamestoryError(error)) throw error;
+      throw new BundleError(dataPath, `hnswlib could not read the index: ${String(error)}`, { cause: error });
+    }
+    if (index.#native.getCurrentCount() !== idMap.labelCount) {
+      throw new BundleError(dataPath, 'hnswlib read a different number of vectors than the meta lists');
+    }
+    index.#idMap = idMap;
+    index.#options = Object.freeze(options);
+    return index;
+  }
+
+  // Grows by doubling, so n inserts cost O(log n) resizes.
+  #reserve(labelsNeeded: number): void {
+    const capacity = this.#native.getMaxElements();
+    if (labelsNeeded <= capacity) return;
+    if (labelsNeeded > MAX_UINT32) {
+      throw new InvalidOptionsError('maxElements', `an index holds at most ${MAX_UINT32} vectors, deleted ones included`);
+    }
+    let grown = capacity;
+    while (grown < labelsNeeded) grown = Math.min(grown * 2, MAX_UINT32);
+    this.#native.resizeIndex(grown);
+  }
+}
+
+// Doubling from the initial capacity only when full keeps capacity below twice the count.
+function maxCapacity(options: Required<HnswIndexOptions>, count: number): number {
+  return Math.min(Math.max(options.maxElements, 2 * count), MAX_UINT32);
+}
+
+function resolveOptions(options: HnswIndexOptions): Required<HnswIndexOptions> {
+  const resolved = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS) as Array<keyof HnswIndexOptions>) {
+    const value = options[key];
+    if (value !== undefined) resolved[key] = value;
+  }
+  checkInteger('M', resolved.M, 2, 2048);
+  checkInteger('efConstruction', resolved.efConstruction, 1, MAX_UINT32);
+  checkInteger('efSearch', resolved.efSearch, 1, MAX_UINT32);
+  checkInteger('maxElements', resolved.maxElements, 1, MAX_UINT32);
+  checkInteger('seed', resolved.seed, 0, MAX_UINT32);
+  return resolved;
+}
+
+function checkInteger(option: string, value: number, min: number, max: number): void {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new InvalidOptionsError(option, `must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+}

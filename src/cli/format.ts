@@ -1,0 +1,69 @@
+// Renders clustering results for the terminal (a readable listing) or for programs (JSON).
+
+import type { StoryCluster } from '../cluster/story-cluster.js';
+import type { Embedder } from '../embed/embedder.js';
+
+export interface ClusterReport {
+  embedder: { id: string; dimension: number };
+  threshold: number;
+  articles: number;
+  clusters: Array<{
+    id: string;
+    articles: Array<{ id: string; lang: string | null; title: string | null; similarity: number }>;
+    languages: string[];
+    cohesion: number;
+    representative: string;
+  }>;
+}
+
+export function clusterReport(embedder: Embedder, threshold: number, articles: number, stories: StoryCluster[]): ClusterReport {
+  return {
+    embedder: { id: embedder.id, dimension: embedder.dimension },
+    threshold,
+    articles,
+    clusters: stories.map((story) => ({
+      id: story.id,
+      articles: story.members.map((m) => ({
+        id: m.id,
+        lang: m.lang ?? null,
+        title: m.title ?? null,
+        similarity: round(m.similarityToRepresentative),
+      })),
+      languages: story.languages,
+      cohesion: round(story.cohesion),
+      representative: story.representativeId,
+    })),
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
+
+function clip(text: string, width: number): string {
+  return text.length <= width ? text : text.slice(0, width - 1) + '…';
+}
+
+export function formatClusterTable(report: ClusterReport, columns = 100): string {
+  const lines: string[] = [];
+  const multi = report.clusters.filter((c) => c.articles.length > 1).length;
+  lines.push(
+    `${report.clusters.length} stories from ${report.articles} articles (${multi} with more than one article)`,
+    `embedder ${report.embedder.id} (dimension ${report.embedder.dimension}), threshold ${report.threshold}`,
+    '',
+  );
+  const idWidth = Math.min(28, Math.max(4, ...report.clusters.flatMap((c) => c.articles.map((a) => a.id.length))));
+  report.clusters.forEach((cluster, n) => {
+    const langs = cluster.languages.length > 0 ? cluster.languages.join(', ') : 'unknown language';
+    const cohesion = cluster.articles.length > 1 ? ` · cohesion ${cluster.cohesion.toFixed(2)}` : '';
+    lines.push(`Story ${n + 1} · ${cluster.articles.length} article${cluster.articles.length === 1 ? '' : 's'} · ${langs}${cohesion}`);
+    for (const article of cluster.articles) {
+      const marker = article.id === cluster.representative ? '  *' : article.similarity.toFixed(2).padStart(5);
+      const head = `  ${clip(article.id, idWidth).padEnd(idWidth)}  ${(article.lang ?? '??').padEnd(3)}${marker}  `;
+      lines.push(head + clip(article.title ?? '', Math.max(10, columns - head.length)));
+    }
+    lines.push('');
+  });
+  lines.push('* = representative article; numbers = similarity to it');
+  return lines.join('\n');
+}

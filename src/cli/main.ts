@@ -1,0 +1,132 @@
+// The samestory command line: `samestory cluster <paths...>` groups a folder of articles
+// into stories.
+
+import { parseArgs } from 'node:util';
+import { StoryDetector } from '../detector.js';
+import type { Embedder } from '../embed/embedder.js';
+import { createEmbedder } from '../embed/create-embedder.js';
+import { isSamestoryError, InvalidOptionsError } from '../errors.js';
+import { clusterReport, formatClusterTable } from './format.js';
+import { createProgressBar } from './progress-bar.js';
+import { readArticles } from './read-articles.js';
+
+const HELP = `samestory: find the same news story across languages
+
+Usage:
+  samestory cluster <paths...> [options]   group articles (files or folders) into stories
+  samestory --help | --version
+
+Inputs: .txt/.md (first non-empty line is the title; id = file name), .json (an article
+object or an array of them), .jsonl (one article per line). Folders are read recursively.
+Article fields: id, text, title, lang, publishedAt (or date), url, source.
+
+Options:
+  --json                  print JSON instead of a table
+  --embedder <name>       lexical (built-in, no download; default) or transformers
+  --model <id>            transformers model id (default Xenova/multilingual-e5-small)
+  --models-dir <dir>      where local models live (default ./models)
+  --allow-remote          let transformers.js download a missing model from the Hugging Face hub
+  --dtype <fp32|q8>       transformers weights (default q8)
+  --threshold <x>         similarity at which articles join a story (default: the embedder's calibrated value)
+  --time-window-days <n>  largest time span of one story for dated articles (default 3)
+  --index <auto|exact|hnsw>  nearest-neighbour index (default auto)
+  --quiet                 no progress bar or warnings on stderr
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${await packageVersion()}\n`);
+    return 0;
+  }
+  if (command !== 'cluster') {
+    process.stderr.write(`samestory: unknown command '${command}'\n\n${HELP}`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        embedder: { type: 'string', default: 'lexical' },
+        model: { type: 'string' },
+        'models-dir': { type: 'string' },
+        'allow-remote': { type: 'boolean', default: false },
+        dtype: { type: 'string' },
+        threshold: { type: 'string' },
+        'time-window-days': { type: 'string' },
+        index: { type: 'string', default: 'auto' },
+        quiet: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`samestory: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) {
+    process.stderr.write('samestory cluster: give at least one file or folder of articles\n');
+    return 2;
+  }
+  try {
+    const embedder: Embedder = await createEmbedder({
+      kind: values.embedder as 'lexical' | 'transformers',
+      ...(values.model !== undefined ? { model: values.model } : {}),
+      ...(values['models-dir'] !== undefined ? { localModelPath: values['models-dir'] } : {}),
+      allowRemoteModels: values['allow-remote'],
+      ...(values.dtype !== undefined ? { dtype: values.dtype as 'fp32' | 'q8' } : {}),
+    });
+    const detector = await StoryDetector.create({
+      embedder,
+      index: values.index as 'auto' | 'exact' | 'hnsw',
+      ...(values.threshold !== undefined ? { similarityThreshold: numberOption('threshold', values.threshold) } : {}),
+      ...(values['time-window-days'] !== undefined
+        ? { timeWindowDays: numberOption('time-window-days', values['time-window-days']) }
+        : {}),
+    });
+    const bar = createProgressBar(process.stderr, values.quiet);
+    const articles = readArticles(positionals, {
+      onWarning: (w) => {
+        if (!values.quiet) process.stderr.write(`samestory: ${w.path}: ${w.message}\n`);
+      },
+    });
+    await detector.add(articles, { onProgress: (p) => bar.update(p) });
+    bar.done();
+    const report = clusterReport(embedder, detector.similarityThreshold, detector.size, detector.clusters());
+    process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatClusterTable(report, process.stdout.columns ?? 100) + '\n');
+    return 0;
+  } catch (error) {
+    if (isSamestoryError(error)) {
+      process.stderr.write(`samestory: ${error.message} [${error.code}]\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function numberOption(name: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidOptionsError(name, `must be a number, got '${value}'`);
+  return n;
+}
+
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const { fileURLToPath } = await import('node:url');
+  const { dirname, join } = await import('node:path');
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      return (JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      dir = dirname(dir);
+    }
+  }
+  return 'unknown';
+}

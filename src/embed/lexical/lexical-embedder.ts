@@ -1,0 +1,179 @@
+// The built-in multilingual embedder: no model download, runs wherever the package is
+// installed. Articles become weighted bags of language-independent features (concepts via
+// bilingual dictionaries and wordnets, names, places, numbers), hashed into a fixed dimension.
+
+import { InvalidOptionsError, throwIfAborted } from '../../errors.js';
+import { detectLanguage } from '../../language.js';
+import { progressOf } from '../../progress.js';
+import type { EmbedInput, EmbedOptions, ExplainingEmbedder, SharedFeature } from '../embedder.js';
+import { DEFAULT_FEATURE_SETTINGS, extractFeatures, WordLookup, type ExtractContext, type Feature, type FeatureSettings } from './features.js';
+import { loadGazetteer, type Gazetteer } from './gazetteer.js';
+import { hashFeature, l2Normalise } from './hashing.js';
+import { loadLexicon, type Lexicon } from './lexicon.js';
+
+export interface LexicalEmbedderOptions {
+  /**
+   * Length of the vectors. Larger means fewer hash collisions, more memory per article.
+   * @default 4096
+   * @example 2048
+   */
+  dimension?: number;
+  /**
+   * Folder with the generated tables (concepts.tsv.gz, words.*.tsv.gz, places.tsv, meta.json).
+   * @default the package's own `lexicon/` folder
+   * @example '/opt/samestory/lexicon'
+   */
+  lexiconDir?: string;
+  /**
+   * Feature weights; for experiments only, since vectors made with other settings are not
+   * comparable (the embedder id does not record them).
+   * @default DEFAULT_FEATURE_SETTINGS
+   */
+  settings?: Partial<FeatureSettings>;
+}
+
+/** Version of the feature extraction; with the lexicon version it names the vector space. */
+const FEATURE_VERSION = 1;
+const DEFAULT_DIMENSION = 4096;
+/** Inputs embedded between progress reports and abort checks. */
+const BATCH = 64;
+/**
+ * Cosine above which two articles count as one story, chosen on labelled data (SemEval-2022
+ * de-pl pairs and OG2021 titles; see README "Built-in embedder").
+ */
+const SAME_STORY_THRESHOLD = 0.3;
+/** The one feature of a text that has none, so that every vector has unit length. */
+const EMPTY_FEATURE = '\u0000empty';
+
+export class LexicalEmbedder implements ExplainingEmbedder {
+  readonly id: string;
+  readonly dimension: number;
+  readonly sameStoryThreshold = SAME_STORY_THRESHOLD;
+  private readonly settings: FeatureSettings;
+  private readonly lexicon: Lexicon;
+  private readonly gazetteer: Gazetteer;
+  private readonly lookups = new Map<string, WordLookup>();
+  private readonly hashes = new Map<string, { index: number; sign: 1 | -1 }>();
+  private readonly context: ExtractContext;
+  private disposed = false;
+
+  /** Loads (or reuses) the tables synchronously; prefer `LexicalEmbedder.create`. */
+  constructor(options: LexicalEmbedderOptions = {}) {
+    const dimension = options.dimension ?? DEFAULT_DIMENSION;
+    if (!Number.isInteger(dimension) || dimension < 64 || dimension > 1 << 20) {
+      throw new InvalidOptionsError('dimension', `must be an integer between 64 and 1048576, got ${dimension}`);
+    }
+    this.dimension = dimension;
+    this.settings = { ...DEFAULT_FEATURE_SETTINGS, ...options.settings };
+    this.lexicon = loadLexicon(options.lexiconDir);
+    this.gazetteer = gazetteerFor(this.lexicon);
+    this.id = `lexical-pivot:v${FEATURE_VERSION}.${this.lexicon.meta.version}:d${dimension}`;
+    this.context = {
+      lexicon: this.lexicon,
+      gazetteer: this.gazetteer,
+      settings: this.settings,
+      lookupFor: (lang) => this.lookupFor(lang),
+    };
+  }
+
+  private lookupFor(lang: string | undefined): WordLookup {
+    const key = lang ?? '';
+    let lookup = this.lookups.get(key);
+    if (!lookup) {
+      lookup = new WordLookup(lang ? this.lexicon.words(lang) : undefined, key);
+      this.lookups.set(key, lookup);
+    }
+    return lookup;
+  }
+
+  /** Creates an embedder; tables are loaded once per process and shared. */
+  static async create(options: LexicalEmbedderOptions = {}): Promise<LexicalEmbedder> {
+    return new LexicalEmbedder(options);
+  }
+
+  async embed(inputs: readonly EmbedInput[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    this.assertUsable();
+    const vectors: Float32Array[] = [];
+    for (let start = 0; start < inputs.length; start += BATCH) {
+      throwIfAborted(options.signal);
+      const end = Math.min(inputs.length, start + BATCH);
+      for (let i = start; i < end; i++) vectors.push(this.embedOne(inputs[i]!));
+      options.onProgress?.(progressOf('embed', end, inputs.length));
+      if (end < inputs.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return vectors;
+  }
+
+  /** The features two inputs share, strongest contribution to their cosine first. */
+  async explain(a: EmbedInput, b: EmbedInput, options: { limit?: number } = {}): Promise<SharedFeature[]> {
+    this.assertUsable();
+    const fa = this.features(a);
+    const fb = this.features(b);
+    const na = norm(fa);
+    const nb = norm(fb);
+    if (na === 0 || nb === 0) return [];
+    const shared: SharedFeature[] = [];
+    for (const [key, feature] of fa) {
+      const other = fb.get(key);
+      if (!other) continue;
+      shared.push({ kind: feature.kind === 'token' ? 'name' : feature.kind, label: feature.label, contribution: (feature.weight * other.weight) / (na * nb) });
+    }
+    shared.sort((x, y) => y.contribution - x.contribution || (x.label < y.label ? -1 : 1));
+    return shared.slice(0, options.limit ?? 10);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.lookups.clear();
+    this.hashes.clear();
+  }
+
+  /** The language an input is treated as: the caller's, else detected from the text. */
+  languageOf(input: EmbedInput): string | undefined {
+    if (input.lang) return input.lang.toLowerCase().slice(0, 2);
+    return detectLanguage(input.title ? `${input.title}\n${input.text}` : input.text);
+  }
+
+  /** Named, weighted features of one input before hashing (for explanations and tests). */
+  features(input: EmbedInput): Map<string, Feature> {
+    return extractFeatures(input.text, input.title, this.languageOf(input), this.context);
+  }
+
+  private embedOne(input: EmbedInput): Float32Array {
+    const vector = new Float32Array(this.dimension);
+    const features = this.features(input);
+    // A text without any feature (empty, or only function words) still gets a unit vector.
+    if (features.size === 0) features.set(EMPTY_FEATURE, { kind: 'token', label: '', weight: 1 });
+    for (const [key, feature] of features) {
+      let hashed = this.hashes.get(key);
+      if (!hashed) {
+        hashed = hashFeature(key, this.dimension);
+        if (this.hashes.size > 500_000) this.hashes.clear();
+        this.hashes.set(key, hashed);
+      }
+      vector[hashed.index]! += hashed.sign * feature.weight;
+    }
+    return l2Normalise(vector);
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new InvalidOptionsError('embedder', 'this LexicalEmbedder was disposed; create a new one');
+  }
+}
+
+function norm(features: Map<string, Feature>): number {
+  let sum = 0;
+  for (const feature of features.values()) sum += feature.weight * feature.weight;
+  return Math.sqrt(sum);
+}
+
+const gazetteers = new WeakMap<Lexicon, Gazetteer>();
+
+function gazetteerFor(lexicon: Lexicon): Gazetteer {
+  let gazetteer = gazetteers.get(lexicon);
+  if (!gazetteer) {
+    gazetteer = loadGazetteer(lexicon.dir);
+    gazetteers.set(lexicon, gazetteer);
+  }
+  return gazetteer;
+}

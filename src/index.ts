@@ -1,0 +1,62 @@
+// samestory's public API. Everything a user imports comes from here; nothing else is public.
+
+// The facade: articles in, story clusters out.
+export { StoryDetector } from './detector.js';
+export type { StoryDetectorOptions, AddOptions, AddResult, MatchOptions, StoryMatch } from './detector.js';
+
+// Articles and their validation.
+export { normalizeArticle, cleanArticleText } from './article.js';
+export type { Article, NormalizedArticle } from './article.js';
+
+// Embedders: the interface, the built-in lexical one, the transformers.js one.
+export { isExplainingEmbedder } from './embed/embedder.js';
+export type { Embedder, ExplainingEmbedder, EmbedInput, EmbedOptions, SharedFeature } from './embed/embedder.js';
+export { createEmbedder, defaultEmbedder } from './embed/create-embedder.js';
+export type { CreateEmbedderOptions, EmbedderKind } from './embed/create-embedder.js';
+export { LexicalEmbedder } from './embed/lexical/lexical-embedder.js';
+export type { LexicalEmbedderOptions } from './embed/lexical/lexical-embedder.js';
+export { TransformersEmbedder } from './embed/transformers-embedder.js';
+export type { TransformersEmbedderOptions, TransformersDtype } from './embed/transformers-embedder.js';
+export { MODEL_CATALOG, DEFAULT_MODEL } from './embed/model-catalog.js';
+export type { ModelFacts } from './embed/model-catalog.js';
+
+// Nearest-neighbour indexes.
+export { ExactIndex } from './ann/exact-index.js';
+export { HnswIndex } from './ann/hnsw-index.js';
+export { createAnnIndex, loadAnnIndex } from './ann/create-ann-index.js';
+export type { AnnIndex, Neighbor, SearchOptions } from './ann/ann-index.js';
+export type { AnnIndexKindChoice, CreateAnnIndexOptions } from './ann/create-ann-index.js';
+
+// Story clustering, usable on its own with any similarity.
+export { clusterStories } from './cluster/average-linkage.js';
+export type { ClusterInput, ClusterOptions, CandidateEdge } from './cluster/average-linkage.js';
+export type { StoryCluster, StoryMember } from './cluster/story-cluster.js';
+
+// Explanations of a match.
+export type { MatchExplanation, SentencePair } from './explain.js';
+
+// Language identification used when an article has no `lang`.
+export { detectLanguage } from './language.js';
+
+// Progress reports.
+export type { Progress, ProgressCallback } from './progress.js';
+
+// Errors: one base class with a `code`, one subclass per kind of failure.
+export {
+  SamestoryError,
+  InvalidArticleError,
+  DuplicateIdError,
+  InvalidVectorError,
+  DimensionMismatchError,
+  EmbedderMismatchError,
+  ModelNotFoundError,
+  ModelLoadError,
+  InvalidOptionsError,
+  NotFoundError,
+  AbortedError,
+  BundleError,
+  InputError,
+  LexiconError,
+  isSamestoryError,
+} from './errors.js';
+export type { SamestoryErrorCode } from './errors.js';

@@ -2,16 +2,18 @@ import { defineConfig } from 'tsup';
 
 // ESM-only dependencies (eld, multilingual-stemmer, any-ascii) are bundled so the CommonJS
 // entry works; native and heavy ones (hnswlib-node, transformers.js, onnxruntime) stay external.
-export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli/bin.ts' },
-  format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts' } },
+const shared = {
   sourcemap: true,
-  clean: true,
   target: 'node20',
   platform: 'node',
   shims: true,
   splitting: false,
   noExternal: ['eld', 'multilingual-stemmer', 'any-ascii'],
   external: ['hnswlib-node', '@huggingface/transformers', 'onnxruntime-node', 'ml-distance'],
-});
+} as const;
+
+export default defineConfig([
+  { ...shared, entry: { index: 'src/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
+  // The executable needs one format only.
+  { ...shared, entry: { cli: 'src/cli/bin.ts' }, format: ['esm'] },
+]);

@@ -70,6 +70,12 @@ async function* readFile_(path: string, named: boolean, options: ReadOptions): A
       throw new InputError(path, `is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
     const items = Array.isArray(parsed) ? parsed : [parsed];
+    // A folder of articles often holds other JSON too (labels, metadata): skip what has
+    // neither a text nor a title, but reject it when the user named the file.
+    if (!named && !items.some(looksLikeArticle)) {
+      options.onWarning?.({ path, message: 'skipped: JSON without article fields (text or title)' });
+      return;
+    }
     for (const [i, item] of items.entries()) yield withDefaults(item, Array.isArray(parsed) ? `${basename(path)}#${i}` : basename(path));
     return;
   }
@@ -114,4 +120,10 @@ function withDefaults(item: unknown, fallbackId: string): Article {
   if (record.text === undefined && typeof record.title === 'string') record.text = '';
   if (record.publishedAt === undefined && typeof record.date === 'string') record.publishedAt = record.date;
   return record as unknown as Article;
+}
+
+function looksLikeArticle(item: unknown): boolean {
+  if (typeof item !== 'object' || item === null) return false;
+  const record = item as Record<string, unknown>;
+  return typeof record.text === 'string' || typeof record.title === 'string';
 }

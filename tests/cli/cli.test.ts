@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = join(import.meta.dirname, '../../src/cli/bin.ts');
+const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
+
+async function samestory(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(tsx, [bin, ...args], { env: { ...process.env, FORCE_COLOR: '0' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'samestory-cli-'));
+  await writeFile(join(dir, 'flood-en.txt'), 'Flood closes bridges in Wrocław\nThe Oder rose by two metres overnight and the city closed three bridges. Mayor Anna Nowak said 120 homes were evacuated.');
+  await writeFile(join(dir, 'flood-pl.txt'), 'Powódź zamyka mosty we Wrocławiu\nOdra podniosła się w nocy o dwa metry, a miasto zamknęło trzy mosty. Prezydent Anna Nowak powiedziała, że ewakuowano 120 domów.');
+  await writeFile(join(dir, 'football-de.txt'), 'Deutschland gewinnt gegen Spanien\nDie Nationalmannschaft gewann das Freundschaftsspiel in München mit 2:1. Das Siegtor fiel in der 89. Minute.');
+});
+
+describe('samestory cluster', () => {
+  it('prints the stories as JSON with the embedder and members', async () => {
+    const { code, stdout } = await samestory('cluster', dir, '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.embedder.id).toMatch(/^lexical/);
+    expect(report.embedder.dimension).toBeGreaterThan(0);
+    const ids = report.clusters.map((c: { articles: { id: string }[] }) => c.articles.map((a) => a.id).sort());
+    expect(ids).toContainEqual(['flood-en.txt', 'flood-pl.txt']);
+    expect(ids).toContainEqual(['football-de.txt']);
+    const flood = report.clusters.find((c: { articles: unknown[] }) => c.articles.length === 2);
+    expect(flood.languages).toEqual(['en', 'pl']);
+    expect(flood.cohesion).toBeGreaterThan(0);
+  });
+
+  it('prints a readable listing without --json', async () => {
+    const { code, stdout } = await samestory('cluster', dir);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^2 stories from 3 articles/);
+    expect(stdout).toContain('Story 1 · 2 articles · en, pl');
+  });
+
+  it('fails with a typed error and exit code 1 for a missing folder', async () => {
+    const { code, stderr } = await samestory('cluster', join(dir, 'missing'));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/no such file or folder \[INPUT_UNREADABLE\]/);
+  });
+
+  it('rejects a threshold that is not a number', async () => {
+    const { code, stderr } = await samestory('cluster', dir, '--threshold', 'high');
+    expect(code).toBe(1);
+    expect(stderr).toContain("option 'threshold': must be a number");
+  });
+
+  it('explains a missing transformers model and how to get it', async () => {
+    const { code, stderr } = await samestory('cluster', dir, '--embedder', 'transformers', '--model', 'Xenova/not-here', '--models-dir', dir);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/\[MODEL_NOT_FOUND\]/);
+    expect(stderr).toContain('fetch-model');
+  });
+
+  it('shows usage for an unknown command', async () => {
+    const { code, stderr } = await samestory('frobnicate');
+    expect(code).toBe(2);
+    expect(stderr).toContain('Usage:');
+  });
+});

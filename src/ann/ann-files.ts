@@ -171,14 +171,19 @@ function checkMetaShape(raw: unknown, metaPath: string): AnnMeta {
   if (meta.format !== FORMAT) fail(`not a samestory index meta file (format is ${JSON.stringify(meta.format)})`);
   if (meta.version !== FORMAT_VERSION) {
     fail(
-      `index format version ${JSON.stringify(meta.version)} is not supported (this samestory reads version ${FORMAT_VERSION}); rebuild the index`,
+      `index format version ${JSON.stringify(meta.version)} is not supported ` +
+        `(this samestory reads version ${FORMAT_VERSION}); rebuild the index`,
     );
   }
   if (meta.kind !== 'hnsw' && meta.kind !== 'exact') fail(`unknown index kind ${JSON.stringify(meta.kind)}`);
-  if (!isPositiveInteger(meta.dimension)) fail(`dimension must be a positive integer, got ${JSON.stringify(meta.dimension)}`);
+  if (!isPositiveInteger(meta.dimension)) {
+    fail(`dimension must be a positive integer, got ${JSON.stringify(meta.dimension)}`);
+  }
   if (!isCount(meta.size)) fail(`size must be a non-negative integer, got ${JSON.stringify(meta.size)}`);
   if (!isCount(meta.dataBytes)) fail('dataBytes must be a non-negative integer');
-  if (typeof meta.dataSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(meta.dataSha256)) fail('dataSha256 must be 64 hex digits');
+  if (typeof meta.dataSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(meta.dataSha256)) {
+    fail('dataSha256 must be 64 hex digits');
+  }
   // A bare file name only: a meta must not point outside its own folder.
   if (typeof meta.dataFile !== 'string' || meta.dataFile === '' || path.basename(meta.dataFile) !== meta.dataFile ||
       meta.dataFile === '.' || meta.dataFile === '..') {

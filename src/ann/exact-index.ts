@@ -224,7 +224,7 @@ async function readExactData(file: string, dimension: number, rows: number): Pro
   const storedDimension = bytes.readUInt32LE(8);
   const storedRows = bytes.readUInt32LE(12);
   if (storedDimension !== dimension) {
-    throw new BundleError(file, `index data has dimension ${storedDimension} but the meta says ${dimension}`);
+    throw new BundleError(file, `index data holds vectors of dimension ${storedDimension} but the meta says ${dimension}`);
   }
   if (storedRows !== rows) {
     throw new BundleError(file, `index data holds ${storedRows} vectors but the meta's id map has ${rows} labels`);

@@ -75,11 +75,15 @@ export async function checkHnswFile(file: string, expected: HnswFileExpectation)
     if (offsetData !== linksLevel0Bytes) fail('header field offsetData does not fit M');
     const vectorBytes = labelOffset - offsetData;
     if (vectorBytes !== expected.dimension * FLOAT_BYTES) {
-      const stored = vectorBytes > 0 && vectorBytes % FLOAT_BYTES === 0 ? String(vectorBytes / FLOAT_BYTES) : 'an invalid';
-      fail(`index data has vectors of ${stored} dimension${stored === 'an invalid' ? '' : 's'} but the meta says ${expected.dimension}`);
+      const stored = vectorBytes > 0 && vectorBytes % FLOAT_BYTES === 0 ? String(vectorBytes / FLOAT_BYTES) : 'invalid';
+      fail(`index data holds vectors of dimension ${stored} but the meta says ${expected.dimension}`);
     }
-    if (sizeDataPerElement !== labelOffset + LABEL_BYTES) fail('header field sizeDataPerElement does not fit dimension and M');
-    if (count !== expected.count) fail(`index data holds ${count} vectors but the meta's id map has ${expected.count} labels`);
+    if (sizeDataPerElement !== labelOffset + LABEL_BYTES) {
+      fail('header field sizeDataPerElement does not fit dimension and M');
+    }
+    if (count !== expected.count) {
+      fail(`index data holds ${count} vectors but the meta's id map has ${expected.count} labels`);
+    }
     if (maxElements < count || maxElements > expected.maxCapacity) {
       fail(`header capacity ${maxElements} is impossible for ${count} vectors (at most ${expected.maxCapacity})`);
     }
@@ -107,7 +111,8 @@ export async function checkHnswFile(file: string, expected: HnswFileExpectation)
       offset += LINK_BYTES + blockBytes;
     }
     if (offset !== upper.length) {
-      fail(`file size does not match its contents (${upper.length - offset} bytes ${offset < upper.length ? 'extra' : 'missing'})`);
+      const difference = offset < upper.length ? `${upper.length - offset} bytes extra` : `${offset - upper.length} bytes missing`;
+      fail(`file size does not match its contents (${difference})`);
     }
     return { count, maxElements };
   } finally {

@@ -139,6 +139,8 @@ export class HnswIndex implements AnnIndex {
     // Asking for the excluded ones too and dropping them afterwards is cheaper than a JS
     // filter callback, which hnswlib would call for every candidate it visits.
     const asked = wanted + excluded.size;
+    // hnswlib itself searches with max(ef, k); setting ef on every call also undoes
+    // readIndex, which resets it to 10.
     this.#native.setEf(Math.max(this.options.efSearch, asked));
     const { neighbors, distances } = this.#native.searchKnn(Array.from(query), asked);
     const found: Neighbor[] = [];
@@ -171,7 +173,8 @@ export class HnswIndex implements AnnIndex {
       // hnswlib's writer does not check its stream, so a full disk would go unnoticed.
       verify: async (tempPath, meta) => {
         const count = meta.idMap.ids.length;
-        await checkHnswFile(tempPath, { dimension: this.dimension, M: this.options.M, count, maxCapacity: maxCapacity(this.options, count) });
+        const { M } = this.options;
+        await checkHnswFile(tempPath, { dimension: this.dimension, M, count, maxCapacity: maxCapacity(this.options, count) });
       },
     });
   }
@@ -192,7 +195,8 @@ export class HnswIndex implements AnnIndex {
     }
     // Every size in the file is checked before hnswlib sees it: its loader trusts them.
     const count = idMap.labelCount;
-    await checkHnswFile(dataPath, { dimension: meta.dimension, M: options.M, count, maxCapacity: maxCapacity(options, count) });
+    const expected = { dimension: meta.dimension, M: options.M, count, maxCapacity: maxCapacity(options, count) };
+    await checkHnswFile(dataPath, expected);
     await verifyDataChecksum(loaded);
     // A minimal graph to start from; readIndex replaces it with the file's own capacity.
     const index = new HnswIndex(meta.dimension, { ...options, maxElements: 1 });

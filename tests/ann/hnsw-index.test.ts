@@ -36,7 +36,7 @@ describe('HnswIndex', () => {
     expect(index.capacity).toBe(32);
   });
 
-  it('raises efSearch to k, so a small efSearch still returns k neighbours', () => {
+  it('returns k neighbours even when k is larger than efSearch', () => {
     const index = new HnswIndex(8, { efSearch: 4 });
     index.addMany(randomVectors(300, 8, 3).map((vector, i) => ({ id: String(i), vector })));
     expect(index.search(randomVectors(1, 8, 4)[0]!, 100)).toHaveLength(100);
@@ -136,6 +136,15 @@ describe('HnswIndex', () => {
       bytes.writeBigUInt64LE(1n << 40n, 16);
       await writeFile(dataPath, bytes);
       await expect(HnswIndex.load(dir)).rejects.toThrow(BundleError);
+    });
+
+    it('refuses a data file whose header claims a capacity the index never had', async () => {
+      await saved();
+      const dataPath = path.join(dir, ANN_DATA_FILE);
+      const bytes = await readFile(dataPath);
+      bytes.writeBigUInt64LE(1n << 30n, 8);
+      await writeFile(dataPath, bytes);
+      await expect(HnswIndex.load(dir)).rejects.toThrow(/capacity/);
     });
 
     it('refuses stored options that are out of range', async () => {

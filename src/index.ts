@@ -23,7 +23,9 @@ export type { ModelFacts } from './embed/model-catalog.js';
 // Nearest-neighbour indexes.
 export { ExactIndex } from './ann/exact-index.js';
 export { HnswIndex } from './ann/hnsw-index.js';
-export { createAnnIndex, loadAnnIndex } from './ann/create-ann-index.js';
+export { createAnnIndex, loadAnnIndex, AUTO_EXACT_MAX_SIZE } from './ann/create-ann-index.js';
+export type { HnswIndexOptions } from './ann/hnsw-index.js';
+export type { ExactIndexOptions } from './ann/exact-index.js';
 export type { AnnIndex, Neighbor, SearchOptions } from './ann/ann-index.js';
 export type { AnnIndexKindChoice, CreateAnnIndexOptions } from './ann/create-ann-index.js';
 
@@ -31,6 +33,10 @@ export type { AnnIndexKindChoice, CreateAnnIndexOptions } from './ann/create-ann
 export { clusterStories } from './cluster/average-linkage.js';
 export type { ClusterInput, ClusterOptions, CandidateEdge } from './cluster/average-linkage.js';
 export type { StoryCluster, StoryMember } from './cluster/story-cluster.js';
+
+// Threshold calibration on labelled pairs.
+export { calibrateThreshold, precisionRecallCurve, suggestThreshold } from './calibrate.js';
+export type { ScoredPair, ThresholdPoint, CalibrationOptions, CalibrationReport, ThresholdSuggestion } from './calibrate.js';
 
 // Explanations of a match.
 export type { MatchExplanation, SentencePair } from './explain.js';

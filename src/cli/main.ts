@@ -6,6 +6,7 @@ import { StoryDetector } from '../detector.js';
 import type { Embedder } from '../embed/embedder.js';
 import { createEmbedder } from '../embed/create-embedder.js';
 import { isSamestoryError, InvalidOptionsError } from '../errors.js';
+import { calibrateOnPairs, formatCalibration } from './calibrate-command.js';
 import { clusterReport, formatClusterTable } from './format.js';
 import { createProgressBar } from './progress-bar.js';
 import { readArticles } from './read-articles.js';
@@ -14,6 +15,9 @@ const HELP = `samestory: find the same news story across languages
 
 Usage:
   samestory cluster <paths...> [options]   group articles (files or folders) into stories
+  samestory calibrate <pairs.jsonl> [options]
+                                           precision/recall per threshold on labelled pairs,
+                                           overall and per language pair, and a suggested threshold
   samestory --help | --version
 
 Inputs: .txt/.md (first non-empty line is the title; id = file name), .json (an article
@@ -31,6 +35,11 @@ Options:
   --time-window-days <n>  largest time span of one story for dated articles (default 3)
   --index <auto|exact|hnsw>  nearest-neighbour index (default auto)
   --quiet                 no progress bar or warnings on stderr
+  --min-precision <p>     calibrate: suggest the lowest threshold reaching this precision
+                          (default: the threshold of maximum F1)
+
+Pair files for calibrate: JSONL with lang1, title1, text1, lang2, title2, text2 and either
+score_overall (SemEval-2022 Task 8: 1-4, 1 = same story; <= 2 counts as same) or same_story.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -43,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${await packageVersion()}\n`);
     return 0;
   }
-  if (command !== 'cluster') {
+  if (command !== 'cluster' && command !== 'calibrate') {
     process.stderr.write(`samestory: unknown command '${command}'\n\n${HELP}`);
     return 2;
   }
@@ -63,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
         'time-window-days': { type: 'string' },
         index: { type: 'string', default: 'auto' },
         quiet: { type: 'boolean', default: false },
+        'min-precision': { type: 'string' },
       },
     });
   } catch (error) {
@@ -71,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (positionals.length === 0) {
-    process.stderr.write('samestory cluster: give at least one file or folder of articles\n');
+    process.stderr.write(`samestory ${command}: give at least one ${command === 'cluster' ? 'file or folder of articles' : 'pair file'}\n`);
     return 2;
   }
   try {
@@ -82,6 +92,14 @@ export async function main(argv: string[]): Promise<number> {
       allowRemoteModels: values['allow-remote'],
       ...(values.dtype !== undefined ? { dtype: values.dtype as 'fp32' | 'q8' } : {}),
     });
+    if (command === 'calibrate') {
+      const minPrecision = values['min-precision'] !== undefined ? numberOption('min-precision', values['min-precision']) : undefined;
+      const bar = createProgressBar(process.stderr, values.quiet);
+      const report = await calibrateOnPairs(embedder, positionals, { minPrecision, onProgress: (p) => bar.update(p) });
+      bar.done();
+      process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatCalibration(report) + '\n');
+      return 0;
+    }
     const detector = await StoryDetector.create({
       embedder,
       index: values.index as 'auto' | 'exact' | 'hnsw',

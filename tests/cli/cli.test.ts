@@ -27,6 +27,31 @@ beforeAll(async () => {
   await writeFile(join(dir, 'football-de.txt'), 'Deutschland gewinnt gegen Spanien\nDie Nationalmannschaft gewann das Freundschaftsspiel in München mit 2:1. Das Siegtor fiel in der 89. Minute.');
 });
 
+describe('samestory calibrate', () => {
+  it('reports precision and recall per threshold and suggests one', async () => {
+    const pairs = join(dir, 'pairs.jsonl');
+    const line = (a: string, b: string, same: boolean) =>
+      JSON.stringify({ lang1: 'en', title1: a, text1: '', lang2: 'pl', title2: b, text2: '', same_story: same });
+    await writeFile(
+      pairs,
+      [
+        line('Flood closes bridges in Wrocław', 'Powódź zamyka mosty we Wrocławiu', true),
+        line('Germany beats Spain 2:1 in Munich', 'Niemcy pokonały Hiszpanię 2:1 w Monachium', true),
+        line('Flood closes bridges in Wrocław', 'Niemcy pokonały Hiszpanię 2:1 w Monachium', false),
+        line('Germany beats Spain 2:1 in Munich', 'Powódź zamyka mosty we Wrocławiu', false),
+      ].join('\n'),
+    );
+    const { code, stdout } = await samestory('calibrate', pairs, '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.pairs).toBe(4);
+    expect(report.positives).toBe(2);
+    expect(Object.keys(report.byLanguagePair)).toEqual(['en-pl']);
+    // The two same-story pairs score above the two others, so some threshold separates them.
+    expect(report.suggestion.point.f1).toBe(1);
+  });
+});
+
 describe('samestory cluster', () => {
   it('prints the stories as JSON with the embedder and members', async () => {
     const { code, stdout } = await samestory('cluster', dir, '--json');

@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 describe('samestory calibrate', () => {
   it('reports precision and recall per threshold and suggests one', async () => {
-    const pairs = join(dir, 'pairs.jsonl');
+    const pairs = join(await mkdtemp(join(tmpdir(), 'samestory-pairs-')), 'pairs.jsonl');
     const line = (a: string, b: string, same: boolean) =>
       JSON.stringify({ lang1: 'en', title1: a, text1: '', lang2: 'pl', title2: b, text2: '', same_story: same });
     await writeFile(

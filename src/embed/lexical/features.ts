@@ -39,6 +39,14 @@ export interface FeatureSettings {
   nameKeyLength: number;
   /** Apply log(1 + x) to accumulated weights, so repetition counts less than variety. */
   sublinear: boolean;
+  /** Without `sublinear`: accumulated weights are raised to this power (1 = linear). */
+  weightPower: number;
+  /** Concepts used per word, strongest first: rare senses add noise that only same-language pairs share. */
+  maxConceptsPerWord: number;
+  /** Characters of the body text used: the lead carries the story, the rest mostly the topic. */
+  maxTextChars: number;
+  /** Share (0..1) of the language's mean direction removed from each vector ('centering'). */
+  centering: number;
 }
 
 export const DEFAULT_FEATURE_SETTINGS: FeatureSettings = {
@@ -52,6 +60,10 @@ export const DEFAULT_FEATURE_SETTINGS: FeatureSettings = {
   titleWeight: 2,
   nameKeyLength: 5,
   sublinear: true,
+  weightPower: 1,
+  maxConceptsPerWord: 6,
+  centering: 0,
+  maxTextChars: 800,
 };
 
 /** Languages that capitalise every noun: there a capital says little about names. */
@@ -72,6 +84,17 @@ export class WordLookup {
     private readonly table: WordTable | undefined,
     private readonly lang: string,
   ) {}
+
+  /** The word as the table has it, without inflection or compound fallbacks (for names). */
+  exact(word: string): WordEntry {
+    const key = `=${word}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const entry = this.table?.get(word) ?? NO_ENTRY;
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(key, entry);
+    return entry;
+  }
 
   lookup(word: string): WordEntry {
     const cached = this.cache.get(word);
@@ -150,6 +173,18 @@ function addFeature(features: Map<string, Feature>, key: string, kind: FeatureKi
   else features.set(key, { kind, label, weight });
 }
 
+/** Adds a word's strongest concepts (table order is strongest first), renormalised to sum 1. */
+export function addConcepts(features: Map<string, Feature>, entry: WordEntry, weight: number, limit: number, lexicon: Lexicon): void {
+  const n = Math.min(limit, entry.conceptIds.length);
+  let sum = 0;
+  for (let c = 0; c < n; c++) sum += entry.conceptWeights[c]!;
+  if (!(sum > 0)) return;
+  for (let c = 0; c < n; c++) {
+    const id = entry.conceptIds[c]!;
+    addFeature(features, `c:${id}`, 'concept', lexicon.conceptLabels[id] ?? String(id), (weight * entry.conceptWeights[c]!) / sum);
+  }
+}
+
 function extractInto(features: Map<string, Feature>, text: string, lang: string | undefined, context: ExtractContext, scale: number): void {
   const { lexicon, gazetteer, settings } = context;
   const lookup = context.lookupFor(lang);
@@ -164,12 +199,14 @@ function extractInto(features: Map<string, Feature>, text: string, lang: string 
     capitals.push(token.capitalised);
   });
   const inPlace = new Uint8Array(tokens.length);
-  for (const place of gazetteer.match(words, capitals, lang)) {
-    for (let j = 0; j < place.length; j++) inPlace[wordIndexes[place.start + j]!] = 1;
-    addFeature(features, `p:${place.placeId}`, 'place', gazetteer.labels.get(place.placeId) ?? place.placeId, settings.placeWeight * scale * 10);
-  }
   const weightOf = (ic: number): number => Math.max(0, (Number.isNaN(ic) ? settings.unknownInformationContent : ic) - settings.informationFloor);
   const nounsCapitalised = lang !== undefined && CAPITALISES_NOUNS.has(lang);
+  for (const place of gazetteer.match(words, capitals, lang)) {
+    for (let j = 0; j < place.length; j++) inPlace[wordIndexes[place.start + j]!] = 1;
+    // A place is as telling as its name is rare: Ukraine in every other report, Thuringia not.
+    const ic = lookup.exact(normaliseWord(words[place.start]!)).informationContent;
+    addFeature(features, `p:${place.placeId}`, 'place', gazetteer.labels.get(place.placeId) ?? place.placeId, settings.placeWeight * scale * weightOf(ic));
+  }
 
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -180,21 +217,21 @@ function extractInto(features: Map<string, Feature>, text: string, lang: string 
       continue;
     }
     const key = normaliseWord(token.text);
-    const entry = lookup.lookup(key);
+    // A capital inside a sentence marks a name where only names are capitalised: look it up
+    // as written, since trimming it to a stem would turn Blinkena into blini.
+    const midSentenceCapital = token.capitalised && !token.sentenceStart && !nounsCapitalised;
+    const entry = midSentenceCapital ? lookup.exact(key) : lookup.lookup(key);
     const ic = entry.informationContent;
     if (!Number.isNaN(ic) && ic < settings.stopInformationContent) continue;
     const weight = weightOf(ic) * scale;
     const hasConcepts = entry.conceptIds.length > 0;
-    const looksLikeName = token.capitalised && (!hasConcepts || (!nounsCapitalised && !token.sentenceStart));
+    const looksLikeName = token.capitalised && (!hasConcepts || midSentenceCapital);
     if (looksLikeName) {
       const name = nameKey(token.text, settings.nameKeyLength);
       if (name.length >= 2) addFeature(features, `n:${name}`, 'name', foldSurface(token.text), weight * settings.nameWeight);
     }
     if (hasConcepts) {
-      for (let c = 0; c < entry.conceptIds.length; c++) {
-        const id = entry.conceptIds[c]!;
-        addFeature(features, `c:${id}`, 'concept', lexicon.conceptLabels[id] ?? String(id), weight * entry.conceptWeights[c]!);
-      }
+      addConcepts(features, entry, weight, settings.maxConceptsPerWord, lexicon);
     } else if (!looksLikeName) {
       const surface = nameKey(token.text, settings.nameKeyLength);
       if (surface.length >= 3) addFeature(features, `n:${surface}`, 'token', foldSurface(token.text), weight * settings.tokenWeight);
@@ -206,7 +243,10 @@ function extractInto(features: Map<string, Feature>, text: string, lang: string 
 export function extractFeatures(text: string, title: string | undefined, lang: string | undefined, context: ExtractContext): Map<string, Feature> {
   const features = new Map<string, Feature>();
   if (title) extractInto(features, title, lang, context, context.settings.titleWeight);
-  extractInto(features, text, lang, context, 1);
-  if (context.settings.sublinear) for (const feature of features.values()) feature.weight = Math.log1p(feature.weight);
+  const { maxTextChars } = context.settings;
+  extractInto(features, text.length > maxTextChars ? text.slice(0, maxTextChars) : text, lang, context, 1);
+  const { sublinear, weightPower } = context.settings;
+  if (sublinear) for (const feature of features.values()) feature.weight = Math.log1p(feature.weight);
+  else if (weightPower !== 1) for (const feature of features.values()) feature.weight = Math.pow(feature.weight, weightPower);
   return features;
 }

@@ -19,7 +19,7 @@ export interface LexicalEmbedderOptions {
    */
   dimension?: number;
   /**
-   * Folder with the generated tables (concepts.tsv.gz, words.*.tsv.gz, places.tsv, meta.json).
+   * Folder with the generated tables (concepts.tsv.gz, words.*.bin.gz, places.tsv, meta.json).
    * @default the package's own `lexicon/` folder
    * @example '/opt/samestory/lexicon'
    */
@@ -41,7 +41,7 @@ const BATCH = 64;
  * Cosine above which two articles count as one story, chosen on labelled data (SemEval-2022
  * de-pl pairs and OG2021 titles; see README "Built-in embedder").
  */
-const SAME_STORY_THRESHOLD = 0.3;
+const SAME_STORY_THRESHOLD = 0.35;
 /** The one feature of a text that has none, so that every vector has unit length. */
 const EMPTY_FEATURE = '\u0000empty';
 
@@ -153,7 +153,46 @@ export class LexicalEmbedder implements ExplainingEmbedder {
       }
       vector[hashed.index]! += hashed.sign * feature.weight;
     }
-    return l2Normalise(vector);
+    l2Normalise(vector);
+    const lang = this.settings.centering > 0 ? this.languageOf(input) : undefined;
+    const centroid = lang ? this.centroidOf(lang) : undefined;
+    if (centroid) {
+      let dot = 0;
+      for (let i = 0; i < vector.length; i++) dot += vector[i]! * centroid[i]!;
+      const amount = dot * this.settings.centering;
+      for (let i = 0; i < vector.length; i++) vector[i]! -= amount * centroid[i]!;
+      l2Normalise(vector);
+    }
+    return vector;
+  }
+
+  private readonly centroids = new Map<string, Float32Array | undefined>();
+
+  /**
+   * Unit mean vector of everyday text in a language, from the frequency list behind its word
+   * table: removing it from a vector removes what "being Polish" adds to a cosine.
+   */
+  private centroidOf(lang: string): Float32Array | undefined {
+    if (this.centroids.has(lang)) return this.centroids.get(lang);
+    const table = this.lexicon.words(lang);
+    let centroid: Float32Array | undefined;
+    if (table) {
+      const mean = new Float32Array(this.dimension);
+      const { stopInformationContent, informationFloor, maxConceptsPerWord } = this.settings;
+      table.forEachFrequent((entry) => {
+        const ic = entry.informationContent;
+        if (ic < stopInformationContent || entry.conceptIds.length === 0) return;
+        const weight = Math.exp(-ic) * Math.max(0, ic - informationFloor);
+        const n = Math.min(maxConceptsPerWord, entry.conceptIds.length);
+        for (let c = 0; c < n; c++) {
+          const { index, sign } = hashFeature(`c:${entry.conceptIds[c]}`, this.dimension);
+          mean[index]! += sign * weight * entry.conceptWeights[c]!;
+        }
+      });
+      centroid = l2Normalise(mean);
+    }
+    this.centroids.set(lang, centroid);
+    return centroid;
   }
 
   private assertUsable(): void {

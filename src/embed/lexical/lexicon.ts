@@ -55,9 +55,17 @@ function readGzipLines(path: string): string[] {
   }
 }
 
-/** Read-only word table of one language (binary format: see scripts/lexicon/word-tables.ts). */
+const encoder = new TextEncoder();
+
+/**
+ * Read-only word table of one language (binary format: see scripts/lexicon/word-tables.ts).
+ * Keys stay UTF-8 bytes and are binary-searched, so loading costs one gunzip and no
+ * per-row objects.
+ */
 export class WordTable {
-  private readonly rows = new Map<string, number>();
+  readonly size: number;
+  private readonly keys: Uint8Array;
+  private readonly keyStart: Uint32Array;
   private readonly firstConcept: Uint32Array;
   private readonly conceptIds: Uint32Array;
   private readonly informationContent: Uint16Array;
@@ -74,29 +82,62 @@ export class WordTable {
     const rowCount = view.getUint32(4, true);
     const refs = view.getUint32(8, true);
     const keyBytes = view.getUint32(12, true);
-    const firstAt = 16 + Math.ceil(keyBytes / 4) * 4;
+    const keyStartAt = 16 + Math.ceil(keyBytes / 4) * 4;
+    const firstAt = keyStartAt + 4 * (rowCount + 1);
     const idsAt = firstAt + 4 * (rowCount + 1);
     const icAt = idsAt + 4 * refs;
     const weightAt = icAt + 2 * rowCount;
     if (weightAt + refs !== bytes.length) fail('truncated or corrupt');
-    const keys = new TextDecoder().decode(bytes.subarray(16, 16 + keyBytes)).split('\n');
-    if (keys.length !== rowCount) fail('row count does not match its keys');
-    for (let i = 0; i < keys.length; i++) this.rows.set(keys[i]!, i);
+    this.size = rowCount;
+    this.keys = bytes.subarray(16, 16 + keyBytes);
+    this.keyStart = new Uint32Array(bytes.buffer, keyStartAt, rowCount + 1);
     this.firstConcept = new Uint32Array(bytes.buffer, firstAt, rowCount + 1);
     this.conceptIds = new Uint32Array(bytes.buffer, idsAt, refs);
     this.informationContent = new Uint16Array(bytes.buffer, icAt, rowCount);
     this.weights = bytes.subarray(weightAt, weightAt + refs);
+    if (this.keyStart[rowCount] !== keyBytes || this.firstConcept[rowCount] !== refs) fail('inconsistent offsets');
     for (let i = 0; i < refs; i++) if (this.conceptIds[i]! >= conceptCount) fail(`unknown concept id ${this.conceptIds[i]}`);
   }
 
-  get size(): number {
-    return this.rows.size;
+  /** Row of a key by binary search over the sorted UTF-8 keys, or -1. */
+  private rowOf(key: string): number {
+    const wanted = encoder.encode(key);
+    let low = 0;
+    let high = this.size - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const order = this.compareAt(mid, wanted);
+      if (order === 0) return mid;
+      if (order < 0) low = mid + 1;
+      else high = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Sign of (key of row) − wanted, bytewise. */
+  private compareAt(row: number, wanted: Uint8Array): number {
+    const start = this.keyStart[row]!;
+    const length = this.keyStart[row + 1]! - start;
+    const n = Math.min(length, wanted.length);
+    for (let i = 0; i < n; i++) {
+      const d = this.keys[start + i]! - wanted[i]!;
+      if (d !== 0) return d;
+    }
+    return length - wanted.length;
+  }
+
+  /** Calls `visit` with every row that has a known frequency (the language's everyday words). */
+  forEachFrequent(visit: (entry: WordEntry) => void): void {
+    for (let row = 0; row < this.size; row++) if (this.informationContent[row] !== 0xffff) visit(this.entryAt(row));
   }
 
   /** The entry of a form (or of '~' + stem), undefined when the table lacks it. */
   get(key: string): WordEntry | undefined {
-    const row = this.rows.get(key);
-    if (row === undefined) return undefined;
+    const row = this.rowOf(key);
+    return row < 0 ? undefined : this.entryAt(row);
+  }
+
+  private entryAt(row: number): WordEntry {
     const from = this.firstConcept[row]!;
     const to = this.firstConcept[row + 1]!;
     const ic = this.informationContent[row]!;

@@ -1,6 +1,6 @@
 import { defineConfig } from 'tsup';
 
-// ESM-only dependencies (eld, multilingual-stemmer, any-ascii) are bundled so the CommonJS
+// ESM-only dependencies (eld, any-ascii) are bundled so the CommonJS
 // entry works; native and heavy ones (hnswlib-node, transformers.js, onnxruntime) stay external.
 const shared = {
   sourcemap: true,
@@ -8,8 +8,8 @@ const shared = {
   platform: 'node',
   shims: true,
   splitting: false,
-  noExternal: ['eld', 'multilingual-stemmer', 'any-ascii'],
-  external: ['hnswlib-node', '@huggingface/transformers', 'onnxruntime-node', 'ml-distance'],
+  noExternal: ['eld', 'any-ascii'],
+  external: ['hnswlib-node', '@huggingface/transformers', 'onnxruntime-node'],
 } as const;
 
 export default defineConfig([

@@ -5,6 +5,12 @@ import { normalizeArticle, normalizeArticles, type Article, type NormalizedArtic
 import type { AnnIndex } from './ann/ann-index.js';
 import { AUTO_EXACT_MAX_SIZE, createAnnIndex, type AnnIndexKindChoice } from './ann/create-ann-index.js';
 import { clusterStories, type CandidateEdge } from './cluster/average-linkage.js';
+import {
+  estimateLanguageCalibration,
+  type LanguageCalibration,
+  type LanguageCalibrationOptions,
+  type PairStatistics,
+} from './cluster/language-calibration.js';
 import { describeStory, type StoryCluster } from './cluster/story-cluster.js';
 import { defaultEmbedder } from './embed/create-embedder.js';
 import type { Embedder } from './embed/embedder.js';
@@ -53,6 +59,15 @@ export interface StoryDetectorOptions {
    * @default 64
    */
   batchSize?: number;
+  /**
+   * Put every language pair's similarities on one scale before clustering and matching,
+   * estimated from random pairs of the collection (see src/cluster/language-calibration.ts):
+   * unrelated same-language articles look more alike than unrelated articles in two
+   * languages, and this removes that bias. `false` uses raw cosine similarities; an object
+   * tunes the estimate. Languages with fewer than 30 articles stay uncalibrated.
+   * @default true
+   */
+  calibrateLanguages?: boolean | LanguageCalibrationOptions;
 }
 
 export interface AddOptions {
@@ -74,7 +89,7 @@ export interface MatchOptions {
 
 export interface StoryMatch {
   story: StoryCluster;
-  /** Average similarity of the article to the story's members. */
+  /** Average similarity of the article to the story's members, on the language-calibrated scale. */
   similarity: number;
   /** True when `similarity` reaches the detector's threshold. */
   sameStory: boolean;
@@ -90,6 +105,9 @@ export class StoryDetector {
   private readonly indexKind: AnnIndexKindChoice;
   private readonly neighborCount: number;
   private readonly batchSize: number;
+  private readonly calibrationOptions: LanguageCalibrationOptions | undefined;
+  private calibration: LanguageCalibration | undefined;
+  private calibrationStatistics: PairStatistics[] = [];
 
   private index: AnnIndex;
   private readonly articles: NormalizedArticle[] = [];
@@ -119,6 +137,8 @@ export class StoryDetector {
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
       throw new InvalidOptionsError('batchSize', `must be a positive integer, got ${options.batchSize}`);
     }
+    const calibrateLanguages = options.calibrateLanguages ?? true;
+    this.calibrationOptions = calibrateLanguages === false ? undefined : calibrateLanguages === true ? {} : calibrateLanguages;
     this.indexKind = options.index ?? 'auto';
     if (!['auto', 'exact', 'hnsw'].includes(this.indexKind)) {
       throw new InvalidOptionsError('index', `must be 'auto', 'exact' or 'hnsw', got '${String(this.indexKind)}'`);
@@ -234,12 +254,18 @@ export class StoryDetector {
   /** The stories found so far, largest first. Recomputed only after new articles arrive. */
   clusters(): StoryCluster[] {
     if (this.storyCache) return this.storyCache;
+    const estimate = this.calibrationOptions
+      ? estimateLanguageCalibration(this.vectors, (i) => this.articles[i]!.lang, this.calibrationOptions)
+      : undefined;
+    this.calibration = estimate?.calibration;
+    this.calibrationStatistics = estimate?.statistics ?? [];
     const groups = clusterStories(
       {
         count: this.articles.length,
         neighbors: (i) => this.neighborLists[i]!,
         vectors: this.vectors,
         time: (i) => this.articles[i]!.publishedAt,
+        ...(this.calibration ? { calibration: this.calibration } : {}),
       },
       { threshold: this.similarityThreshold, timeWindowMs: this.timeWindowMs },
     );
@@ -251,6 +277,16 @@ export class StoryDetector {
       for (const id of story.articleIds) this.storyOf![this.positionOf.get(id)!] = s;
     });
     return this.storyCache;
+  }
+
+  /**
+   * Similarity statistics of random article pairs per language pair, as used for the
+   * language calibration of the current stories (empty when too few languages are frequent
+   * enough, or calibration is off).
+   */
+  languageStatistics(): PairStatistics[] {
+    this.clusters();
+    return this.calibrationStatistics;
   }
 
   /** The story an article belongs to. */
@@ -301,7 +337,8 @@ export class StoryDetector {
       let closest = neighbor.id;
       let closestSimilarity = -Infinity;
       for (const id of story.articleIds) {
-        const sim = dot(vector!, this.vectors[this.positionOf.get(id)!]!);
+        const memberPosition = this.positionOf.get(id)!;
+        const sim = this.calibratedTo(article.lang, memberPosition, dot(vector!, this.vectors[memberPosition]!));
         total += sim;
         if (sim > closestSimilarity) {
           closestSimilarity = sim;
@@ -320,6 +357,17 @@ export class StoryDetector {
       }
     }
     return top;
+  }
+
+  /** A new article's similarity to an added one, on the calibrated scale the threshold uses. */
+  private calibratedTo(lang: string | undefined, position: number, raw: number): number {
+    const calibration = this.calibration;
+    if (!calibration || !lang) return raw;
+    const g = calibration.languages.indexOf(lang);
+    const h = calibration.groupOf[position]!;
+    if (g < 0 || h < 0) return raw;
+    const k = g * calibration.languages.length + h;
+    return calibration.offset[k]! + calibration.scale[k]! * raw;
   }
 
   /** The stored (validated, cleaned) article. */

@@ -131,6 +131,20 @@ describe('StoryDetector', () => {
     expect(explanation.sharedFeatures.map((f) => f.label)).toEqual(expect.arrayContaining(['Kowalski', '120', 'Opole']));
   });
 
+  it('calibrates language pairs once two languages have enough articles, unless told not to', async () => {
+    const words = ['rain', 'court', 'vote', 'match', 'bank', 'fire', 'train', 'school', 'storm', 'price'];
+    const articles: Article[] = [];
+    for (let i = 0; i < 60; i++) {
+      const lang = i % 2 ? 'en' : 'pl';
+      articles.push({ id: `a${i}`, lang, text: `${words[i % 10]} ${words[(i * 3) % 10]} ${lang === 'pl' ? 'jest' : 'is'} ${words[(i * 7) % 10]}` });
+    }
+    const calibrated = await detectorWith(articles);
+    const pairs = calibrated.languageStatistics().map((s) => s.languages.join('-'));
+    expect(pairs).toEqual(['en-en', 'en-pl', 'pl-pl']);
+    const raw = await detectorWith(articles, { calibrateLanguages: false });
+    expect(raw.languageStatistics()).toEqual([]);
+  });
+
   it('throws NotFoundError for unknown ids', async () => {
     const detector = await detectorWith([flood1]);
     expect(() => detector.similarity('flood-1', 'nope')).toThrow(NotFoundError);

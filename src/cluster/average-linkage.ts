@@ -5,6 +5,7 @@
 // on average, so a bridge cannot pull two stories together. Candidate pairs come from a
 // nearest-neighbour graph, which keeps the work near-linear in the number of articles.
 
+import { calibrate, type LanguageCalibration } from './language-calibration.js';
 import { MergeHeap } from './max-heap.js';
 
 /** A neighbour of item `i` in the candidate graph. */
@@ -27,6 +28,11 @@ export interface ClusterInput {
   vectors?: ReadonlyArray<Float32Array>;
   /** Publication time of item i in epoch ms, if known. */
   time?(i: number): number | undefined;
+  /**
+   * Per-language-pair mapping of similarities (see language-calibration.ts); linkage and
+   * threshold then work on calibrated similarities.
+   */
+  calibration?: LanguageCalibration;
 }
 
 export interface ClusterOptions {
@@ -56,8 +62,8 @@ export function clusterStories(input: ClusterInput, options: ClusterOptions): nu
   const timeWindow = options.timeWindowMs ?? Infinity;
   const maxPairs = options.maxLinkagePairs ?? 4096;
   const vectors = input.vectors;
-  const pairSimilarity = input.similarity;
-  if (!vectors && !pairSimilarity) throw new TypeError('clusterStories needs `vectors` or `similarity`');
+  const rawSimilarity = input.similarity;
+  if (!vectors && !rawSimilarity) throw new TypeError('clusterStories needs `vectors` or `similarity`');
 
   // Union-find style bookkeeping: every group is addressed by its root item.
   const parent = new Int32Array(count);
@@ -75,7 +81,35 @@ export function clusterStories(input: ClusterInput, options: ClusterOptions): nu
       }
     }
   }
-  const sums: Float32Array[] | undefined = vectors ? [] : undefined;
+  // Vector path: each group keeps one sum vector per calibration group, so the average
+  // calibrated similarity of two groups costs O(parts × parts × dimension), never O(|A|·|B|).
+  // Sums are never changed in place, so a singleton's part can borrow its input vector.
+  const calibration = input.calibration;
+  const calibrated = calibration !== undefined;
+  const rawGroup = calibration ? calibration.languages.length : 0;
+  const groupCount = rawGroup + 1;
+  const scale = new Float64Array(groupCount * groupCount).fill(1);
+  const offset = new Float64Array(groupCount * groupCount);
+  if (calibration) {
+    const g = calibration.languages.length;
+    for (let a = 0; a < g; a++) {
+      for (let b = 0; b < g; b++) {
+        scale[a * groupCount + b] = calibration.scale[a * g + b]!;
+        offset[a * groupCount + b] = calibration.offset[a * g + b]!;
+      }
+    }
+  }
+  const groupOfItem = (i: number): number => {
+    const g = calibration ? calibration.groupOf[i]! : 0;
+    return g < 0 ? rawGroup : g;
+  };
+  interface Part {
+    group: number;
+    count: number;
+    sum: Float32Array;
+  }
+  const parts: Part[][] | undefined = vectors ? vectors.map((v, i) => [{ group: groupOfItem(i), count: 1, sum: v }]) : undefined;
+  const pairSimilarity = rawSimilarity && calibrated ? (i: number, j: number) => calibrate(calibration, i, j, rawSimilarity(i, j)) : rawSimilarity;
 
   const find = (i: number): number => {
     let root = i;
@@ -88,20 +122,22 @@ export function clusterStories(input: ClusterInput, options: ClusterOptions): nu
     return root;
   };
 
-  const sumOf = (root: number): Float32Array => {
-    const existing = sums![root];
-    return existing ?? vectors![root]!;
-  };
-
   const linkage = (a: number, b: number): number => {
     const ma = members[a]!;
     const mb = members[b]!;
-    if (vectors) {
-      const sa = sumOf(a);
-      const sb = sumOf(b);
-      let dot = 0;
-      for (let d = 0; d < sa.length; d++) dot += sa[d]! * sb[d]!;
-      return dot / (ma.length * mb.length);
+    if (parts) {
+      let total = 0;
+      for (const pa of parts[a]!) {
+        for (const pb of parts[b]!) {
+          const k = pa.group * groupCount + pb.group;
+          const sa = pa.sum;
+          const sb = pb.sum;
+          let d = 0;
+          for (let x = 0; x < sa.length; x++) d += sa[x]! * sb[x]!;
+          total += pa.count * pb.count * offset[k]! + scale[k]! * d;
+        }
+      }
+      return total / (ma.length * mb.length);
     }
     const pairs = ma.length * mb.length;
     if (pairs <= maxPairs) {
@@ -130,10 +166,11 @@ export function clusterStories(input: ClusterInput, options: ClusterOptions): nu
   for (let i = 0; i < count; i++) {
     for (const edge of input.neighbors(i)) {
       const j = edge.index;
-      if (j === i || j < 0 || j >= count || !(edge.similarity >= threshold)) continue;
-      if (!spanAllows(i, j)) continue;
+      if (j === i || j < 0 || j >= count) continue;
+      const similarity = calibrate(calibration, i, j, edge.similarity);
+      if (!(similarity >= threshold) || !spanAllows(i, j)) continue;
       const [a, b] = i < j ? [i, j] : [j, i];
-      heap.push(edge.similarity, a, b, 0);
+      heap.push(similarity, a, b, 0);
     }
   }
 
@@ -161,12 +198,21 @@ export function clusterStories(input: ClusterInput, options: ClusterOptions): nu
     minTime[keep] = Math.min(minTime[keep]!, minTime[gone]!);
     maxTime[keep] = Math.max(maxTime[keep]!, maxTime[gone]!);
     version[keep] = version[keep]! + version[gone]! + 1;
-    if (sums) {
-      const merged = new Float32Array(sumOf(keep));
-      const other = sumOf(gone);
-      for (let d = 0; d < merged.length; d++) merged[d] = merged[d]! + other[d]!;
-      sums[keep] = merged;
-      sums[gone] = undefined as unknown as Float32Array;
+    if (parts) {
+      const merged = parts[keep]!.slice();
+      for (const part of parts[gone]!) {
+        const at = merged.findIndex((p) => p.group === part.group);
+        if (at < 0) {
+          merged.push(part);
+          continue;
+        }
+        const sum = new Float32Array(part.sum);
+        const other = merged[at]!.sum;
+        for (let d = 0; d < sum.length; d++) sum[d] = sum[d]! + other[d]!;
+        merged[at] = { group: part.group, count: part.count + merged[at]!.count, sum };
+      }
+      parts[keep] = merged;
+      parts[gone] = [];
     }
   }
 

@@ -32,7 +32,7 @@ Options:
   --allow-remote          let transformers.js download a missing model from the Hugging Face hub
   --dtype <fp32|q8>       transformers weights (default q8)
   --threshold <x>         similarity at which articles join a story (default: the embedder's calibrated value)
-  --time-window-days <n>  largest time span of one story for dated articles (default 3)
+  --time-window-days <n>  largest time span of one story for dated articles (default 2)
   --index <auto|exact|hnsw>  nearest-neighbour index (default auto)
   --quiet                 no progress bar or warnings on stderr
   --min-precision <p>     calibrate: suggest the lowest threshold reaching this precision

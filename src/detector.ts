@@ -11,6 +11,7 @@ import {
   type LanguageCalibrationOptions,
   type PairStatistics,
 } from './cluster/language-calibration.js';
+import { CollectionWeighting } from './cluster/collection-weighting.js';
 import { describeStory, type StoryCluster } from './cluster/story-cluster.js';
 import { defaultEmbedder } from './embed/create-embedder.js';
 import type { Embedder } from './embed/embedder.js';
@@ -70,6 +71,14 @@ export interface StoryDetectorOptions {
    * @default true
    */
   calibrateLanguages?: boolean | LanguageCalibrationOptions;
+  /**
+   * Weight each vector dimension by its inverse document frequency in this collection
+   * before comparing articles (see src/cluster/collection-weighting.ts), so features that
+   * half the collection shares stop making unrelated stories look alike. Only sparse
+   * vectors (the built-in embedder's) change; dense model vectors are left as they are.
+   * @default true
+   */
+  collectionWeighting?: boolean;
 }
 
 export interface AddOptions {
@@ -110,6 +119,8 @@ export class StoryDetector {
   private readonly calibrationOptions: LanguageCalibrationOptions | undefined;
   private calibration: LanguageCalibration | undefined;
   private calibrationStatistics: PairStatistics[] = [];
+  private readonly weighting: CollectionWeighting | undefined;
+  private weightedCache: { weights: Float32Array; vectors: Float32Array[] } | undefined;
 
   private index: AnnIndex;
   private readonly articles: NormalizedArticle[] = [];
@@ -141,6 +152,7 @@ export class StoryDetector {
     }
     const calibrateLanguages = options.calibrateLanguages ?? true;
     this.calibrationOptions = calibrateLanguages === false ? undefined : calibrateLanguages === true ? {} : calibrateLanguages;
+    this.weighting = options.collectionWeighting === false ? undefined : new CollectionWeighting(embedder.dimension);
     this.indexKind = options.index ?? 'auto';
     if (!['auto', 'exact', 'hnsw'].includes(this.indexKind)) {
       throw new InvalidOptionsError('index', `must be 'auto', 'exact' or 'hnsw', got '${String(this.indexKind)}'`);
@@ -220,6 +232,7 @@ export class StoryDetector {
       this.positionOf.set(article.id, first + i);
       this.articles.push(article);
       this.vectors.push(vectors[i]!);
+      this.weighting?.add(vectors[i]!);
       this.neighborLists.push([]);
     });
     for (let i = first; i < this.articles.length; i++) {
@@ -234,6 +247,7 @@ export class StoryDetector {
     }
     this.storyCache = undefined;
     this.storyOf = undefined;
+    this.weightedCache = undefined;
   }
 
   private checkVector(vector: Float32Array, id: string): void {
@@ -253,25 +267,43 @@ export class StoryDetector {
     this.index = hnsw;
   }
 
+  /**
+   * The vectors articles are compared with: collection-weighted when that is on and the
+   * vectors are sparse, else the embedder's own. Cached until the next add.
+   */
+  private comparisonSpace(): { weights: Float32Array | undefined; vectors: Float32Array[] } {
+    if (!this.weighting?.active) return { weights: undefined, vectors: this.vectors };
+    if (!this.weightedCache) {
+      const weights = this.weighting.weights();
+      this.weightedCache = { weights, vectors: this.vectors.map((v) => CollectionWeighting.apply(v, weights)) };
+    }
+    return this.weightedCache;
+  }
+
   /** The stories found so far, largest first. Recomputed only after new articles arrive. */
   clusters(): StoryCluster[] {
     if (this.storyCache) return this.storyCache;
+    const { vectors, weights } = this.comparisonSpace();
     const estimate = this.calibrationOptions
-      ? estimateLanguageCalibration(this.vectors, (i) => this.articles[i]!.lang, this.calibrationOptions)
+      ? estimateLanguageCalibration(vectors, (i) => this.articles[i]!.lang, this.calibrationOptions)
       : undefined;
     this.calibration = estimate?.calibration;
     this.calibrationStatistics = estimate?.statistics ?? [];
     const groups = clusterStories(
       {
         count: this.articles.length,
-        neighbors: (i) => this.neighborLists[i]!,
-        vectors: this.vectors,
+        // Candidates come from the index (embedder space); their similarity is re-scored in
+        // the comparison space.
+        neighbors: weights
+          ? (i) => this.neighborLists[i]!.map((edge) => ({ index: edge.index, similarity: dot(vectors[i]!, vectors[edge.index]!) }))
+          : (i) => this.neighborLists[i]!,
+        vectors,
         time: (i) => this.articles[i]!.publishedAt,
         ...(this.calibration ? { calibration: this.calibration } : {}),
       },
       { threshold: this.similarityThreshold, timeWindowMs: this.timeWindowMs },
     );
-    const stories = groups.map((group) => describeStory(group, this.articles, this.vectors));
+    const stories = groups.map((group) => describeStory(group, this.articles, vectors));
     const order = stories.map((_, i) => i).sort((a, b) => stories[b]!.articleIds.length - stories[a]!.articleIds.length || groups[a]![0]! - groups[b]![0]!);
     this.storyCache = order.map((i) => stories[i]!);
     this.storyOf = new Int32Array(this.articles.length);
@@ -300,7 +332,8 @@ export class StoryDetector {
 
   /** Cosine similarity of two added articles. */
   similarity(idA: string, idB: string): number {
-    return dot(this.vectors[this.requirePosition(idA)]!, this.vectors[this.requirePosition(idB)]!);
+    const { vectors } = this.comparisonSpace();
+    return dot(vectors[this.requirePosition(idA)]!, vectors[this.requirePosition(idB)]!);
   }
 
   /** Why two added articles are (or are not) similar. */
@@ -326,6 +359,8 @@ export class StoryDetector {
     if (this.articles.length === 0) return [];
     const stories = this.clusters();
     const candidates = this.index.search(vector!, this.neighborCount);
+    const space = this.comparisonSpace();
+    const query = space.weights ? CollectionWeighting.apply(vector!, space.weights) : vector!;
     const seen = new Set<number>();
     const matches: StoryMatch[] = [];
     for (const neighbor of candidates) {
@@ -340,7 +375,7 @@ export class StoryDetector {
       let closestSimilarity = -Infinity;
       for (const id of story.articleIds) {
         const memberPosition = this.positionOf.get(id)!;
-        const sim = this.calibratedTo(article.lang, memberPosition, dot(vector!, this.vectors[memberPosition]!));
+        const sim = this.calibratedTo(article.lang, memberPosition, dot(query, space.vectors[memberPosition]!));
         total += sim;
         if (sim > closestSimilarity) {
           closestSimilarity = sim;
@@ -355,7 +390,7 @@ export class StoryDetector {
     if (options.explain ?? true) {
       for (const match of top) {
         const other = this.articles[this.positionOf.get(match.closestArticleId)!]!;
-        match.explanation = await explainPair(this.embedder, article, other, dot(vector!, this.vectors[this.positionOf.get(other.id)!]!));
+        match.explanation = await explainPair(this.embedder, article, other, dot(query, space.vectors[this.positionOf.get(other.id)!]!));
       }
     }
     return top;

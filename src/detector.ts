@@ -25,6 +25,7 @@ import {
 import { explainPair, embedInputOf, type MatchExplanation } from './explain.js';
 import { detectLanguage } from './language.js';
 import { progressOf, type ProgressCallback } from './progress.js';
+import { dot } from './vector-math.js';
 
 export interface StoryDetectorOptions {
   /**
@@ -419,8 +420,3 @@ export class StoryDetector {
   }
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}

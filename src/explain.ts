@@ -4,6 +4,7 @@
 import type { EmbedInput, Embedder, SharedFeature } from './embed/embedder.js';
 import { isExplainingEmbedder } from './embed/embedder.js';
 import type { NormalizedArticle } from './article.js';
+import { dot } from './vector-math.js';
 
 export interface SentencePair {
   a: string;
@@ -94,10 +95,8 @@ export async function bestSentencePair(
   for (let i = 0; i < sa.length; i++) {
     const va = vectors[i]!;
     for (let j = 0; j < sb.length; j++) {
-      const vb = vectors[sa.length + j]!;
-      let dot = 0;
-      for (let d = 0; d < va.length; d++) dot += va[d]! * vb[d]!;
-      if (!best || dot > best.similarity) best = { a: sa[i]!, b: sb[j]!, similarity: dot };
+      const similarity = dot(va, vectors[sa.length + j]!);
+      if (!best || similarity > best.similarity) best = { a: sa[i]!, b: sb[j]!, similarity };
     }
   }
   return best;

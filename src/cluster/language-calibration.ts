@@ -10,6 +10,8 @@
 // the same for pl–de as for pl–pl. The statistics come from the collection itself
 // (random pairs), so no background text needs to ship and any embedder is handled.
 
+import { dot } from '../vector-math.js';
+
 export interface LanguageCalibrationOptions {
   /**
    * A language takes part only when the collection holds at least this many articles in
@@ -62,11 +64,6 @@ function random(seed: number): () => number {
   };
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
 
 /**
  * Estimates the calibration from random pairs of the collection, or returns undefined when

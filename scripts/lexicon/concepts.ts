@@ -3,6 +3,8 @@
 // dictionaries for every language we want (X-eng is mostly GPL): a German word reaches
 // English through its Polish translations and, where OMW has it, through WordNet synsets.
 
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { stem } from 'multilingual-stemmer';
 import type { DictEntry } from './dictd.js';
 
@@ -25,8 +27,40 @@ const ENGLISH_STOPWORDS = new Set(
 /** Every English word seen per concept, so the concept can be labelled with a real word. */
 export const conceptWords = new Map<string, Set<string>>();
 
+/**
+ * Irregular English forms (said → say, went → go, children → child) from WordNet's exception
+ * lists, which Snowball stemming cannot reach. Verb and noun lists only (adj.exc maps number →
+ * numb); forms whose irregular reading is rarely the news sense keep their own concept.
+ */
+const AMBIGUOUS_IRREGULAR = new Set(['left', 'found', 'saw', 'bore', 'media', 'data', 'ground', 'lay', 'rose', 'fell', 'wound', 'felt', 'lives', 'leaves', 'axes', 'bases', 'us', 'lied', 'sped', 'stove', 'hung', 'ate']);
+const NO_IRREGULARS = new Map<string, string>();
+let irregular: Map<string, string> | undefined;
+let irregularEnabled = false;
+
+/** Turns the irregular-form lemmas on or off (off by default; see build-lexicon.ts). */
+export function useIrregularEnglish(enabled: boolean): void {
+  irregularEnabled = enabled;
+}
+
+function irregularForms(): Map<string, string> {
+  if (!irregularEnabled) return NO_IRREGULARS;
+  if (irregular) return irregular;
+  irregular = new Map();
+  for (const file of ['verb.exc', 'noun.exc']) {
+    const path = resolve('/usr/share/wordnet', file);
+    if (!existsSync(path)) throw new Error(`${path} not found: install the Debian package wordnet-base`);
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      const [form, lemma] = line.split(' ');
+      if (!form || !lemma || form.includes('_') || lemma.includes('_') || AMBIGUOUS_IRREGULAR.has(form) || irregular.has(form)) continue;
+      irregular.set(form, lemma);
+    }
+  }
+  return irregular;
+}
+
+/** The English concept of a word: the Snowball stem of its lemma. */
 export function englishConcept(word: string): string {
-  const concept = stem('en', word);
+  const concept = stem('en', irregularForms().get(word) ?? word);
   let words = conceptWords.get(concept);
   if (!words) conceptWords.set(concept, (words = new Set()));
   words.add(word);

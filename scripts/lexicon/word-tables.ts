@@ -19,8 +19,14 @@ export interface WordTableInput {
   /** Lemma / headword → concepts. */
   lemmaConcepts: Map<string, Distribution>;
   frequency: FrequencyList | undefined;
-  /** form → lemmas (Polish, from hunspell); absent for other languages. */
+  /** form → lemmas (from hunspell: Polish, German); absent for other languages. */
   lemmasOf?: Map<string, string[]>;
+  /**
+   * Polish: lemmas first, merged with the form's own senses. Otherwise (German) lemmas only
+   * fill gaps that neither the form itself nor its Snowball stem covers.
+   * @default true
+   */
+  lemmasFirst?: boolean;
 }
 
 const STEMMABLE = /^\p{L}+$/u;
@@ -35,7 +41,7 @@ function safeStem(lang: string, word: string): string | undefined {
 }
 
 export function buildWordTable(input: WordTableInput): WordRow[] {
-  const { lang, lemmaConcepts, frequency, lemmasOf } = input;
+  const { lang, lemmaConcepts, frequency, lemmasOf, lemmasFirst = true } = input;
   const forms = new Set<string>([...(frequency?.counts.keys() ?? []), ...[...lemmaConcepts.keys()].filter((k) => !k.includes(' '))]);
 
   // Stem → concepts of the headwords with that stem: the fallback for unseen inflections.
@@ -53,7 +59,7 @@ export function buildWordTable(input: WordTableInput): WordRow[] {
   const total = frequency?.total ?? 0;
   for (const form of forms) {
     let concepts: Distribution | undefined = lemmaConcepts.get(form);
-    if (lemmasOf) {
+    if (lemmasOf && lemmasFirst) {
       // Polish: hunspell lemmas first, since a form can also be a (rarer) headword of its own.
       const lemmas = (lemmasOf.get(form) ?? []).filter((l) => l !== form && (lemmaConcepts.get(l)?.size ?? 0) > 0);
       if (lemmas.length > 0) {
@@ -66,6 +72,13 @@ export function buildWordTable(input: WordTableInput): WordRow[] {
     if (!concepts || concepts.size === 0) {
       const s = safeStem(lang, form);
       concepts = s ? stemConcepts.get(s) : undefined;
+    }
+    if ((!concepts || concepts.size === 0) && lemmasOf && !lemmasFirst) {
+      const lemmas = (lemmasOf.get(form) ?? []).filter((l) => l !== form && (lemmaConcepts.get(l)?.size ?? 0) > 0);
+      if (lemmas.length > 0) {
+        concepts = new Map();
+        for (const lemma of lemmas) addScaled(concepts, lemmaConcepts.get(lemma)!, 1 / lemmas.length);
+      }
     }
     const count = frequency?.counts.get(form);
     const informationContent = count !== undefined && total > 0 ? -Math.log(count / total) : undefined;
@@ -85,48 +98,52 @@ export function buildWordTable(input: WordTableInput): WordRow[] {
 
 /**
  * Binary word table (gzipped by the caller), read by src/embed/lexical/lexicon.ts without
- * parsing: rows sorted by the UTF-8 bytes of their keys, so the runtime binary-searches the
- * key bytes instead of building a Map of 100,000 strings. Little-endian:
- *   'SSWT' u32 rowCount u32 conceptRefs u32 keyBytes
- *   keys (UTF-8, concatenated) | pad to 4 | u32 keyStart[rowCount + 1]
- *   u32 firstConcept[rowCount + 1] | u32 conceptId[conceptRefs]
+ * per-row objects: rows sorted by the UTF-8 bytes of their keys, so the runtime binary-searches
+ * the key bytes instead of building a Map of 100,000 strings. Lengths rather than offsets are
+ * stored (they compress to a fraction), concept ids in 2 bytes while they fit. Little-endian:
+ *   'SSW2' u32 rowCount u32 conceptRefs u32 keyBytes u32 idBytes (2 or 4)
+ *   keys (UTF-8, concatenated) | u8 keyLength[rowCount] | u8 conceptCount[rowCount]
  *   u16 informationContent×100 [rowCount] (0xffff = unknown) | u8 weight×255 [conceptRefs]
+ *   conceptId[conceptRefs] (idBytes each)
  */
 export function encodeWordTable(unsorted: WordRow[], conceptId: Map<string, number>): Buffer {
-  const encoded = unsorted.map((row) => ({ row, key: Buffer.from(row.key, 'utf8') }));
+  const encoded = unsorted
+    .map((row) => ({ row, key: Buffer.from(row.key, 'utf8') }))
+    // Lengths are stored in one byte: longer keys are never news words anyway.
+    .filter((e) => e.key.length <= 255 && e.row.concepts.size <= 255);
   encoded.sort((a, b) => Buffer.compare(a.key, b.key));
   const rows = encoded.map((e) => e.row);
   const keys = Buffer.concat(encoded.map((e) => e.key));
   const refs = rows.reduce((n, r) => n + r.concepts.size, 0);
-  const keyPadded = Math.ceil(keys.length / 4) * 4;
-  const size = 16 + keyPadded + 8 * (rows.length + 1) + 4 * refs + 2 * rows.length + refs;
+  const idBytes = conceptId.size <= 0xffff ? 2 : 4;
+  const header = 20;
+  const lengthsAt = header + keys.length;
+  const countsAt = lengthsAt + rows.length;
+  const icAt = countsAt + rows.length;
+  const weightAt = icAt + 2 * rows.length;
+  const idsAt = weightAt + refs;
+  const size = idsAt + idBytes * refs;
   const out = Buffer.alloc(size);
-  out.write('SSWT', 0, 'latin1');
+  out.write('SSW2', 0, 'latin1');
   out.writeUInt32LE(rows.length, 4);
   out.writeUInt32LE(refs, 8);
   out.writeUInt32LE(keys.length, 12);
-  keys.copy(out, 16);
-  const keyStartAt = 16 + keyPadded;
-  const firstAt = keyStartAt + 4 * (rows.length + 1);
-  const idsAt = firstAt + 4 * (rows.length + 1);
-  const icAt = idsAt + 4 * refs;
-  const weightAt = icAt + 2 * rows.length;
+  out.writeUInt32LE(idBytes, 16);
+  keys.copy(out, header);
   let ref = 0;
-  let keyStart = 0;
   rows.forEach((row, i) => {
-    out.writeUInt32LE(keyStart, keyStartAt + 4 * i);
-    keyStart += encoded[i]!.key.length;
-    out.writeUInt32LE(ref, firstAt + 4 * i);
+    out.writeUInt8(encoded[i]!.key.length, lengthsAt + i);
+    out.writeUInt8(row.concepts.size, countsAt + i);
     const ic = row.informationContent === undefined ? 0xffff : Math.min(0xfffe, Math.round(row.informationContent * 100));
     out.writeUInt16LE(ic, icAt + 2 * i);
     for (const [concept, weight] of row.concepts) {
-      out.writeUInt32LE(conceptId.get(concept)!, idsAt + 4 * ref);
+      const id = conceptId.get(concept)!;
+      if (idBytes === 2) out.writeUInt16LE(id, idsAt + 2 * ref);
+      else out.writeUInt32LE(id, idsAt + 4 * ref);
       out.writeUInt8(Math.max(1, Math.min(255, Math.round(weight * 255))), weightAt + ref);
       ref++;
     }
   });
-  out.writeUInt32LE(keyStart, keyStartAt + 4 * rows.length);
-  out.writeUInt32LE(ref, firstAt + 4 * rows.length);
-  if (weightAt + refs !== size) throw new Error(`word table size mismatch: ${weightAt + refs} != ${size}`);
+  if (ref !== refs) throw new Error(`word table refs mismatch: ${ref} != ${refs}`);
   return out;
 }

@@ -3,9 +3,11 @@
 // names and words the lexicon does not know, so two texts in one language do not look alike
 // merely for sharing that language's everyday vocabulary.
 
+import type { FeatureSink } from './accumulator.js';
 import { foldSurface, nameKey, normaliseWord } from './fold.js';
 import type { Gazetteer } from './gazetteer.js';
 import type { Lexicon, WordEntry, WordTable } from './lexicon.js';
+import { featureHash } from './hashing.js';
 import { normaliseNumber } from './numbers.js';
 import { tokenise, type Token } from './tokenise.js';
 
@@ -68,8 +70,8 @@ export const DEFAULT_FEATURE_SETTINGS: FeatureSettings = {
 
 /** Languages that capitalise every noun: there a capital says little about names. */
 const CAPITALISES_NOUNS = new Set(['de', 'lb']);
-/** Word lookups remembered per language (bounded, so a long run does not grow without end). */
-const CACHE_LIMIT = 200_000;
+/** Words remembered per language (bounded, so a long run does not grow without end: ~10 MB). */
+const CACHE_LIMIT = 50_000;
 /** Shortest stem the fallback may trim an unknown word to. */
 const MIN_STEM = 4;
 const MAX_TRIM = 4;
@@ -159,94 +161,244 @@ export class WordLookup {
   }
 }
 
-export interface ExtractContext {
-  lexicon: Lexicon;
-  gazetteer: Gazetteer;
-  settings: FeatureSettings;
-  lookupFor(lang: string | undefined): WordLookup;
+/** Feature kinds as small numbers, so the hot path passes no strings (index into FEATURE_KINDS). */
+export const KIND_CONCEPT = 0;
+export const KIND_NAME = 1;
+export const KIND_PLACE = 2;
+export const KIND_NUMBER = 3;
+export const KIND_TOKEN = 4;
+export const FEATURE_KINDS: readonly FeatureKind[] = ['concept', 'name', 'place', 'number', 'token'];
+
+/**
+ * What one word of a language contributes, resolved once and cached: the hashes of its
+ * features with their weights before the title/body scale.
+ */
+interface WordFeatures {
+  hashes: Uint32Array;
+  weights: Float64Array;
+  kinds: Uint8Array;
+  /** Concept id or label of each feature, for explanations. */
+  refs: (string | number)[];
 }
 
-function addFeature(features: Map<string, Feature>, key: string, kind: FeatureKind, label: string, weight: number): void {
-  if (!(weight > 0)) return;
-  const known = features.get(key);
-  if (known) known.weight += weight;
-  else features.set(key, { kind, label, weight });
-}
+const NOTHING: WordFeatures = { hashes: new Uint32Array(0), weights: new Float64Array(0), kinds: new Uint8Array(0), refs: [] };
 
-/** Adds a word's strongest concepts (table order is strongest first), renormalised to sum 1. */
-export function addConcepts(features: Map<string, Feature>, entry: WordEntry, weight: number, limit: number, lexicon: Lexicon): void {
-  const n = Math.min(limit, entry.conceptIds.length);
-  let sum = 0;
-  for (let c = 0; c < n; c++) sum += entry.conceptWeights[c]!;
-  if (!(sum > 0)) return;
-  for (let c = 0; c < n; c++) {
-    const id = entry.conceptIds[c]!;
-    addFeature(features, `c:${id}`, 'concept', lexicon.conceptLabels[id] ?? String(id), (weight * entry.conceptWeights[c]!) / sum);
+/** Collects a word's features before they are frozen into a WordFeatures. */
+class WordFeaturesBuilder {
+  hashes: number[] = [];
+  weights: number[] = [];
+  kinds: number[] = [];
+  refs: (string | number)[] = [];
+
+  add(hash: number, weight: number, kind: number, ref: string | number): void {
+    if (!(weight > 0)) return;
+    this.hashes.push(hash);
+    this.weights.push(weight);
+    this.kinds.push(kind);
+    this.refs.push(ref);
+  }
+
+  build(): WordFeatures {
+    if (this.hashes.length === 0) return NOTHING;
+    return { hashes: Uint32Array.from(this.hashes), weights: Float64Array.from(this.weights), kinds: Uint8Array.from(this.kinds), refs: this.refs };
   }
 }
 
-function extractInto(features: Map<string, Feature>, text: string, lang: string | undefined, context: ExtractContext, scale: number): void {
-  const { lexicon, gazetteer, settings } = context;
-  const lookup = context.lookupFor(lang);
-  const tokens: Token[] = tokenise(text);
-  const wordIndexes: number[] = [];
-  const words: string[] = [];
-  const capitals: boolean[] = [];
-  tokens.forEach((token, i) => {
-    if (token.isNumber) return;
-    wordIndexes.push(i);
-    words.push(token.text);
-    capitals.push(token.capitalised);
-  });
-  const inPlace = new Uint8Array(tokens.length);
-  const weightOf = (ic: number): number => Math.max(0, (Number.isNaN(ic) ? settings.unknownInformationContent : ic) - settings.informationFloor);
-  const nounsCapitalised = lang !== undefined && CAPITALISES_NOUNS.has(lang);
-  for (const place of gazetteer.match(words, capitals, lang)) {
-    for (let j = 0; j < place.length; j++) inPlace[wordIndexes[place.start + j]!] = 1;
-    // A place is as telling as its name is rare: Ukraine in every other report, Thuringia not.
-    const ic = lookup.exact(normaliseWord(words[place.start]!)).informationContent;
-    addFeature(features, `p:${place.placeId}`, 'place', gazetteer.labels.get(place.placeId) ?? place.placeId, settings.placeWeight * scale * weightOf(ic));
+/** Per-language state: word lookups and the features of every word seen (bounded caches). */
+interface LanguageState {
+  lang: string | undefined;
+  lookup: WordLookup;
+  nounsCapitalised: boolean;
+  /** raw word → features, for words read as common words. */
+  plain: Map<string, WordFeatures>;
+  /** raw word → features, for capitalised words inside a sentence (read as names). */
+  midCapital: Map<string, WordFeatures>;
+}
+
+/**
+ * Turns texts into features and feeds them to a sink. Everything per word (normalising,
+ * lookups with fallbacks, hashing of feature keys) is done once per distinct word and
+ * language and cached, so the steady state costs a tokeniser pass and Map lookups.
+ */
+export class FeatureExtractor {
+  private readonly states = new Map<string, LanguageState>();
+  /** Hash of `c:<id>` per concept id; 0 = not computed yet. */
+  private readonly conceptHashes: Uint32Array;
+  private readonly placeHashes = new Map<string, number>();
+  private readonly numbers = new Map<string, { hash: number; label: string } | null>();
+
+  constructor(
+    readonly lexicon: Lexicon,
+    readonly gazetteer: Gazetteer,
+    readonly settings: FeatureSettings,
+  ) {
+    this.conceptHashes = new Uint32Array(lexicon.meta.concepts);
   }
 
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (inPlace[i]) continue;
-    if (token.isNumber) {
-      const number = normaliseNumber(token.text);
-      if (number !== undefined) addFeature(features, `#:${number}`, 'number', number, settings.numberWeight * scale * 10);
-      continue;
+  /** Looks words of a language up (the same lookups the features use). */
+  lookupFor(lang: string | undefined): WordLookup {
+    return this.stateOf(lang).lookup;
+  }
+
+  private stateOf(lang: string | undefined): LanguageState {
+    const key = lang ?? '';
+    let state = this.states.get(key);
+    if (!state) {
+      state = {
+        lang,
+        lookup: new WordLookup(lang ? this.lexicon.words(lang) : undefined, key),
+        nounsCapitalised: lang !== undefined && CAPITALISES_NOUNS.has(lang),
+        plain: new Map(),
+        midCapital: new Map(),
+      };
+      this.states.set(key, state);
     }
+    return state;
+  }
+
+  private conceptHash(id: number): number {
+    let hash = this.conceptHashes[id]!;
+    if (hash === 0) {
+      hash = featureHash(`c:${id}`);
+      this.conceptHashes[id] = hash;
+    }
+    return hash;
+  }
+
+  private weightOf(ic: number): number {
+    const { unknownInformationContent, informationFloor } = this.settings;
+    return Math.max(0, (Number.isNaN(ic) ? unknownInformationContent : ic) - informationFloor);
+  }
+
+  /** Features of an article (title weighted by `titleWeight`), fed to `sink` as found. */
+  extract(text: string, title: string | undefined, lang: string | undefined, sink: FeatureSink): void {
+    const state = this.stateOf(lang);
+    if (title) this.extractInto(title, state, this.settings.titleWeight, sink);
+    const { maxTextChars } = this.settings;
+    this.extractInto(text.length > maxTextChars ? text.slice(0, maxTextChars) : text, state, 1, sink);
+  }
+
+  private extractInto(text: string, state: LanguageState, scale: number, sink: FeatureSink): void {
+    const { settings } = this;
+    const tokens: Token[] = tokenise(text);
+    const inPlace = this.addPlaces(tokens, state, scale, sink);
+    for (let i = 0; i < tokens.length; i++) {
+      if (inPlace?.[i]) continue;
+      const token = tokens[i]!;
+      if (token.isNumber) {
+        const number = this.numberOf(token.text);
+        if (number) sink.add(number.hash, settings.numberWeight * scale * 10, KIND_NUMBER, number.label);
+        continue;
+      }
+      // A capital inside a sentence marks a name where only names are capitalised: look it up
+      // as written, since trimming it to a stem would turn Blinkena into blini.
+      const midCapital = token.capitalised && !token.sentenceStart && !state.nounsCapitalised;
+      const cache = midCapital ? state.midCapital : state.plain;
+      let word = cache.get(token.text);
+      if (word === undefined) {
+        word = this.resolveWord(token, midCapital, state);
+        if (cache.size >= CACHE_LIMIT) cache.clear();
+        cache.set(token.text, word);
+      }
+      const { hashes, weights, kinds, refs } = word;
+      for (let k = 0; k < hashes.length; k++) sink.add(hashes[k]!, weights[k]! * scale, kinds[k]!, refs[k]!);
+    }
+  }
+
+  /** Matches places, feeds them to the sink and returns which tokens they cover (or undefined). */
+  private addPlaces(tokens: Token[], state: LanguageState, scale: number, sink: FeatureSink): Uint8Array | undefined {
+    const words: string[] = [];
+    const capitals: boolean[] = [];
+    const wordIndexes: number[] = [];
+    let anyCapital = false;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      if (token.isNumber) continue;
+      wordIndexes.push(i);
+      words.push(token.text);
+      capitals.push(token.capitalised);
+      anyCapital ||= token.capitalised;
+    }
+    if (!anyCapital) return undefined;
+    const places = this.gazetteer.match(words, capitals, state.lang);
+    if (places.length === 0) return undefined;
+    const inPlace = new Uint8Array(tokens.length);
+    for (const place of places) {
+      for (let j = 0; j < place.length; j++) inPlace[wordIndexes[place.start + j]!] = 1;
+      // A place is as telling as its name is rare: Ukraine in every other report, Thuringia not.
+      const ic = state.lookup.exact(normaliseWord(words[place.start]!)).informationContent;
+      let hash = this.placeHashes.get(place.placeId);
+      if (hash === undefined) {
+        hash = featureHash(`p:${place.placeId}`);
+        this.placeHashes.set(place.placeId, hash);
+      }
+      sink.add(hash, this.settings.placeWeight * scale * this.weightOf(ic), KIND_PLACE, place.placeId);
+    }
+    return inPlace;
+  }
+
+  private numberOf(text: string): { hash: number; label: string } | null {
+    let number = this.numbers.get(text);
+    if (number === undefined) {
+      const label = normaliseNumber(text);
+      number = label === undefined ? null : { hash: featureHash(`#:${label}`), label };
+      if (this.numbers.size >= CACHE_LIMIT) this.numbers.clear();
+      this.numbers.set(text, number);
+    }
+    return number;
+  }
+
+  /** Everything one word contributes, before the title/body scale. */
+  private resolveWord(token: Token, midCapital: boolean, state: LanguageState): WordFeatures {
+    const { settings } = this;
     const key = normaliseWord(token.text);
-    // A capital inside a sentence marks a name where only names are capitalised: look it up
-    // as written, since trimming it to a stem would turn Blinkena into blini.
-    const midSentenceCapital = token.capitalised && !token.sentenceStart && !nounsCapitalised;
-    const entry = midSentenceCapital ? lookup.exact(key) : lookup.lookup(key);
+    const entry = midCapital ? state.lookup.exact(key) : state.lookup.lookup(key);
     const ic = entry.informationContent;
-    if (!Number.isNaN(ic) && ic < settings.stopInformationContent) continue;
-    const weight = weightOf(ic) * scale;
+    if (!Number.isNaN(ic) && ic < settings.stopInformationContent) return NOTHING;
+    const weight = this.weightOf(ic);
+    if (!(weight > 0)) return NOTHING;
+    const out = new WordFeaturesBuilder();
     const hasConcepts = entry.conceptIds.length > 0;
-    const looksLikeName = token.capitalised && (!hasConcepts || midSentenceCapital);
+    const looksLikeName = token.capitalised && (!hasConcepts || midCapital);
     if (looksLikeName) {
       const name = nameKey(token.text, settings.nameKeyLength);
-      if (name.length >= 2) addFeature(features, `n:${name}`, 'name', foldSurface(token.text), weight * settings.nameWeight);
+      if (name.length >= 2) out.add(featureHash(`n:${name}`), weight * settings.nameWeight, KIND_NAME, foldSurface(token.text));
     }
     if (hasConcepts) {
-      addConcepts(features, entry, weight, settings.maxConceptsPerWord, lexicon);
+      // Strongest concepts first (table order), renormalised to sum 1.
+      const n = Math.min(settings.maxConceptsPerWord, entry.conceptIds.length);
+      let sum = 0;
+      for (let c = 0; c < n; c++) sum += entry.conceptWeights[c]!;
+      if (sum > 0) {
+        for (let c = 0; c < n; c++) {
+          const id = entry.conceptIds[c]!;
+          out.add(this.conceptHash(id), (weight * entry.conceptWeights[c]!) / sum, KIND_CONCEPT, id);
+        }
+      }
     } else if (!looksLikeName) {
       const surface = nameKey(token.text, settings.nameKeyLength);
-      if (surface.length >= 3) addFeature(features, `n:${surface}`, 'token', foldSurface(token.text), weight * settings.tokenWeight);
+      if (surface.length >= 3) out.add(featureHash(`n:${surface}`), weight * settings.tokenWeight, KIND_TOKEN, foldSurface(token.text));
     }
+    return out.build();
   }
 }
 
-/** Features of an article (title weighted by `titleWeight`), keyed by their hashing key. */
-export function extractFeatures(text: string, title: string | undefined, lang: string | undefined, context: ExtractContext): Map<string, Feature> {
-  const features = new Map<string, Feature>();
-  if (title) extractInto(features, title, lang, context, context.settings.titleWeight);
-  const { maxTextChars } = context.settings;
-  extractInto(features, text.length > maxTextChars ? text.slice(0, maxTextChars) : text, lang, context, 1);
-  const { sublinear, weightPower } = context.settings;
-  if (sublinear) for (const feature of features.values()) feature.weight = Math.log1p(feature.weight);
-  else if (weightPower !== 1) for (const feature of features.values()) feature.weight = Math.pow(feature.weight, weightPower);
-  return features;
+/** Named, weighted features (for explanations and tests): hash → kind, label, summed weight. */
+export class FeatureCollector implements FeatureSink {
+  readonly features = new Map<number, Feature>();
+
+  constructor(private readonly lexicon: Lexicon, private readonly gazetteer: Gazetteer) {}
+
+  add(hash: number, weight: number, kind: number, ref: string | number): void {
+    if (!(weight > 0)) return;
+    const known = this.features.get(hash);
+    if (known) {
+      known.weight += weight;
+      return;
+    }
+    const featureKind = FEATURE_KINDS[kind]!;
+    const label =
+      typeof ref === 'number' ? (this.lexicon.conceptLabels[ref] ?? String(ref)) : featureKind === 'place' ? (this.gazetteer.labelOf(ref) ?? ref) : ref;
+    this.features.set(hash, { kind: featureKind, label, weight });
+  }
 }

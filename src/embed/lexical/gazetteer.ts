@@ -5,7 +5,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { LexiconError } from '../../errors.js';
 import { foldSurface } from './fold.js';
 
@@ -56,59 +56,148 @@ export function indexPlaceLine(line: string): IndexedPlaceName | undefined {
   return { lang, placeId, exact, keys };
 }
 
+/** Folded forms of words (bounded; place matching folds the same capitalised words again and again). */
+const foldCache = new Map<string, string>();
+const CACHE_LIMIT = 100_000;
+
+function folded(word: string): string {
+  let result = foldCache.get(word);
+  if (result === undefined) {
+    result = foldSurface(word);
+    if (foldCache.size >= CACHE_LIMIT) foldCache.clear();
+    foldCache.set(word, result);
+  }
+  return result;
+}
+
+/** The names a text's language may use, and the candidates of each first word seen so far. */
+interface IndexSet {
+  indexes: Map<string, PlaceName[]>[];
+  /** raw first word → names it may start, in the order they are tried. */
+  candidates: Map<string, PlaceName[]>;
+}
+
+const NO_NAMES: PlaceName[] = [];
+
 export class Gazetteer {
-  /** lang → first-word key → names starting with it. */
+  /** lang → first-word key → names starting with it (built on first use of a language). */
   private readonly byLang = new Map<string, Map<string, PlaceName[]>>();
-  /** placeId → a label (English name where known). */
-  readonly labels = new Map<string, string>();
+  private readonly indexSets = new Map<string, IndexSet>();
+  private labelMap: Map<string, string> | undefined;
+
+  /**
+   * `source` yields the names of one language when it is first needed, `labelSource` the
+   * labels when the first one is asked for: a process that only sees Polish and German
+   * never parses the Japanese names.
+   */
+  constructor(
+    private readonly source: (lang: string) => Iterable<IndexedPlaceName> = () => [],
+    private readonly labelSource: () => Iterable<[string, string]> = () => [],
+    private readonly sourceLanguages: () => Iterable<string> = () => [],
+  ) {}
 
   /** From the lines of lexicon/places.tsv (surface, placeId, lang). */
   static fromPlaces(lines: Iterable<string>): Gazetteer {
-    const gazetteer = new Gazetteer();
+    const names: IndexedPlaceName[] = [];
+    const labels = new Map<string, string>();
     // Labels prefer English, then forms shared by many languages, then the first seen.
-    const labelRank = (lang: string): number => (lang === 'en' ? 2 : lang === '*' ? 1 : 0);
     const labelLang = new Map<string, string>();
     for (const line of lines) {
       const name = indexPlaceLine(line);
       if (!name) continue;
-      gazetteer.add(name);
+      names.push(name);
       const known = labelLang.get(name.placeId);
       if (known === undefined || labelRank(name.lang) > labelRank(known)) {
-        gazetteer.labels.set(name.placeId, line.split('\t')[0]!);
+        labels.set(name.placeId, line.split('\t')[0]!);
         labelLang.set(name.placeId, name.lang);
       }
     }
-    gazetteer.sort();
-    return gazetteer;
+    return Gazetteer.fromIndex(names, labels);
   }
 
   /** From precomputed names and labels (lexicon/places.index.tsv.gz), with no folding at load. */
   static fromIndex(names: Iterable<IndexedPlaceName>, labels: Iterable<[string, string]>): Gazetteer {
-    const gazetteer = new Gazetteer();
-    for (const name of names) gazetteer.add(name);
-    for (const [placeId, label] of labels) gazetteer.labels.set(placeId, label);
-    gazetteer.sort();
-    return gazetteer;
+    const byLang = new Map<string, IndexedPlaceName[]>();
+    for (const name of names) {
+      const list = byLang.get(name.lang);
+      if (list) list.push(name);
+      else byLang.set(name.lang, [name]);
+    }
+    const labelList = [...labels];
+    return new Gazetteer(
+      (lang) => byLang.get(lang) ?? [],
+      () => labelList,
+      () => byLang.keys(),
+    );
   }
 
-  private add(name: IndexedPlaceName): void {
-    let index = this.byLang.get(name.lang);
-    if (!index) this.byLang.set(name.lang, (index = new Map()));
-    const first = name.keys[0]!;
-    const rest = name.keys.slice(1);
-    const list = index.get(first);
-    if (list) list.push({ rest, exact: name.exact, placeId: name.placeId });
-    else index.set(first, [{ rest, exact: name.exact, placeId: name.placeId }]);
+  /** The index of one language's names, built the first time it is asked for. */
+  private indexOf(lang: string): Map<string, PlaceName[]> | undefined {
+    let index = this.byLang.get(lang);
+    if (index === undefined) {
+      index = new Map();
+      for (const name of this.source(lang)) {
+        const first = name.keys[0]!;
+        const entry: PlaceName = { rest: name.keys.slice(1), exact: name.exact, placeId: name.placeId };
+        const list = index.get(first);
+        if (list) list.push(entry);
+        else index.set(first, [entry]);
+      }
+      for (const names of index.values()) names.sort((a, b) => b.rest.length - a.rest.length);
+      this.byLang.set(lang, index);
+    }
+    return index.size > 0 ? index : undefined;
   }
 
-  private sort(): void {
-    for (const list of this.byLang.values()) for (const names of list.values()) names.sort((a, b) => b.rest.length - a.rest.length);
+  /** A label for a place id (English name where known), or undefined. */
+  labelOf(placeId: string): string | undefined {
+    return this.labels.get(placeId);
   }
 
+  /** placeId → a label (English name where known); parsed on first use. */
+  get labels(): Map<string, string> {
+    this.labelMap ??= new Map(this.labelSource());
+    return this.labelMap;
+  }
+
+  /** Number of names in all languages (parses every language; for diagnostics). */
   get size(): number {
     let n = 0;
-    for (const index of this.byLang.values()) for (const names of index.values()) n += names.length;
+    for (const lang of this.sourceLanguages()) for (const names of this.indexOf(lang)?.values() ?? []) n += names.length;
     return n;
+  }
+
+  private indexSetFor(lang: string | undefined): IndexSet {
+    const key = lang ?? '';
+    let set = this.indexSets.get(key);
+    if (!set) {
+      const indexes = [lang ? this.indexOf(lang) : undefined, this.indexOf('*'), lang === 'en' ? undefined : this.indexOf('en')].filter(
+        (x): x is Map<string, PlaceName[]> => x !== undefined,
+      );
+      set = { indexes, candidates: new Map() };
+      this.indexSets.set(key, set);
+    }
+    return set;
+  }
+
+  /** Names a word may start, in the order `match` tries them (cached per raw word). */
+  private candidatesOf(set: IndexSet, word: string): PlaceName[] {
+    let names = set.candidates.get(word);
+    if (names !== undefined) return names;
+    const first = folded(word);
+    for (let cut = 0; cut <= MAX_ENDING && first.length - cut >= 2; cut++) {
+      const key = first.slice(0, first.length - cut);
+      for (const index of set.indexes) {
+        for (const name of index.get(key) ?? NO_NAMES) {
+          if (name.exact && cut > 0) continue;
+          (names ??= []).push(name);
+        }
+      }
+    }
+    names ??= NO_NAMES;
+    if (set.candidates.size >= CACHE_LIMIT) set.candidates.clear();
+    set.candidates.set(word, names);
+    return names;
   }
 
   /**
@@ -117,80 +206,55 @@ export class Gazetteer {
    * `capitalised[i]` tells whether word i starts with a capital: a place starts with one.
    */
   match(words: readonly string[], capitalised: readonly boolean[], lang: string | undefined): PlaceMatch[] {
-    const indexes = [lang ? this.byLang.get(lang) : undefined, this.byLang.get('*'), lang === 'en' ? undefined : this.byLang.get('en')].filter(
-      (x): x is Map<string, PlaceName[]> => x !== undefined,
-    );
+    const set = this.indexSetFor(lang);
     const matches: PlaceMatch[] = [];
-    if (indexes.length === 0) return matches;
-    // Folding is lazy: most words are never looked at (only capitalised ones start a place).
-    const folded = new Proxy([] as string[], {
-      get: (cache, property) => {
-        if (typeof property !== 'string' || !/^\d+$/.test(property)) return Reflect.get(cache, property);
-        const i = Number(property);
-        if (i >= words.length) return undefined;
-        return (cache[i] ??= foldSurface(words[i]!));
-      },
-    });
+    if (set.indexes.length === 0) return matches;
     for (let i = 0; i < words.length; i++) {
       if (!capitalised[i]) continue;
-      const found = this.matchAt(folded, i, indexes);
-      if (found) {
-        matches.push(found);
-        i += found.length - 1;
+      const names = this.candidatesOf(set, words[i]!);
+      if (names.length === 0) continue;
+      let best: PlaceMatch | undefined;
+      for (const name of names) {
+        if (best && best.length >= name.rest.length + 1) continue;
+        if (wordsMatch(words, i + 1, name.rest)) best = { placeId: name.placeId, start: i, length: name.rest.length + 1 };
+      }
+      if (best) {
+        matches.push(best);
+        i += best.length - 1;
       }
     }
     return matches;
   }
+}
 
-  private matchAt(folded: string[], start: number, indexes: Map<string, PlaceName[]>[]): PlaceMatch | undefined {
-    const first = folded[start]!;
-    let best: PlaceMatch | undefined;
-    for (let cut = 0; cut <= MAX_ENDING && first.length - cut >= 2; cut++) {
-      const key = first.slice(0, first.length - cut);
-      for (const index of indexes) {
-        const names = index.get(key);
-        if (!names) continue;
-        for (const name of names) {
-          if (name.exact && cut > 0) continue;
-          if (best && best.length >= name.rest.length + 1) continue;
-          if (wordsMatch(folded, start + 1, name.rest)) best = { placeId: name.placeId, start, length: name.rest.length + 1 };
-        }
-      }
-    }
-    return best;
-  }
+function labelRank(lang: string): number {
+  return lang === 'en' ? 2 : lang === '*' ? 1 : 0;
 }
 
 function wordMatches(word: string | undefined, key: string): boolean {
-  return word !== undefined && word.startsWith(key) && word.length - key.length <= MAX_ENDING;
+  if (word === undefined) return false;
+  const f = folded(word);
+  return f.startsWith(key) && f.length - key.length <= MAX_ENDING;
 }
 
-function wordsMatch(folded: string[], from: number, keys: string[]): boolean {
-  for (let j = 0; j < keys.length; j++) if (!wordMatches(folded[from + j], keys[j]!)) return false;
+function wordsMatch(words: readonly string[], from: number, keys: string[]): boolean {
+  for (let j = 0; j < keys.length; j++) if (!wordMatches(words[from + j], keys[j]!)) return false;
   return true;
 }
 
+/** Name of the prebuilt index in a lexicon folder (written by `npm run build:lexicon`). */
+export const PLACE_INDEX_FILE = 'places.index.bin';
+const INDEX_MAGIC = 'SSPX';
+
 /**
- * The gazetteer of a lexicon folder: the prebuilt index (places.index.tsv.gz, written by
- * `npm run build:lexicon`) when present, else places.tsv itself (slower: folds every name),
- * else an empty one. Index lines: `lang<TAB>placeId<TAB>exact(0|1)<TAB>key key …`, and
- * `@<TAB>placeId<TAB>label` for labels.
+ * The gazetteer of a lexicon folder: the prebuilt index (places.index.bin) when present, else
+ * places.tsv itself (slower: folds every name), else an empty one.
  */
 export function loadGazetteer(dir: string): Gazetteer {
-  const indexPath = join(dir, 'places.index.tsv.gz');
+  const indexPath = join(dir, PLACE_INDEX_FILE);
   const path = join(dir, 'places.tsv');
   try {
-    if (existsSync(indexPath)) {
-      const names: IndexedPlaceName[] = [];
-      const labels: [string, string][] = [];
-      for (const line of gunzipSync(readFileSync(indexPath)).toString('utf8').split('\n')) {
-        const [lang, placeId, exact, keys] = line.split('\t');
-        if (!lang || !placeId || exact === undefined) continue;
-        if (lang === '@') labels.push([placeId, exact]);
-        else if (keys) names.push({ lang, placeId, exact: exact === '1', keys: keys.split(' ') });
-      }
-      return Gazetteer.fromIndex(names, labels);
-    }
+    if (existsSync(indexPath)) return indexedGazetteer(readFileSync(indexPath));
     if (!existsSync(path)) return new Gazetteer();
     return Gazetteer.fromPlaces(readFileSync(path, 'utf8').split('\n'));
   } catch (cause) {
@@ -198,10 +262,52 @@ export function loadGazetteer(dir: string): Gazetteer {
   }
 }
 
-/** Writes the prebuilt index of places.tsv lines (used by the build script). */
-export function encodePlaceIndex(lines: Iterable<string>): string {
-  const out: string[] = [];
-  const labelRank = (lang: string): number => (lang === 'en' ? 2 : lang === '*' ? 1 : 0);
+/**
+ * Index format: 'SSPX', u32 (little-endian) length of a JSON header `{lang: [offset, length]}`,
+ * the header, then one gzip member per language (offsets from the end of the header). A
+ * language's lines are `placeId<TAB>exact(0|1)<TAB>key key …`; the labels' (lang `@`) are
+ * `placeId<TAB>label`. Loading reads the header only; a language is unzipped and parsed the
+ * first time a text of that language is matched, so a process that sees Polish and German
+ * never touches the Japanese names.
+ */
+function indexedGazetteer(bytes: Uint8Array): Gazetteer {
+  if (bytes.length < 8 || String.fromCharCode(...bytes.subarray(0, 4)) !== INDEX_MAGIC) throw new Error('not a samestory place index');
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, [number, number]>;
+  const base = 8 + headerLength;
+  const linesOf = (lang: string): string[] => {
+    const range = header[lang];
+    if (!range) return [];
+    const text = gunzipSync(bytes.subarray(base + range[0], base + range[0] + range[1])).toString('utf8');
+    return text.length === 0 ? [] : text.split('\n');
+  };
+  return new Gazetteer(
+    (lang) => {
+      const names: IndexedPlaceName[] = [];
+      if (lang === '@') return names;
+      for (const line of linesOf(lang)) {
+        const a = line.indexOf('\t');
+        const b = line.indexOf('\t', a + 1);
+        if (a <= 0 || b < 0) continue;
+        names.push({ lang, placeId: line.slice(0, a), exact: line.charCodeAt(a + 1) === 49, keys: line.slice(b + 1).split(' ') });
+      }
+      return names;
+    },
+    () => {
+      const labels: [string, string][] = [];
+      for (const line of linesOf('@')) {
+        const a = line.indexOf('\t');
+        if (a > 0) labels.push([line.slice(0, a), line.slice(a + 1)]);
+      }
+      return labels;
+    },
+    () => Object.keys(header).filter((lang) => lang !== '@'),
+  );
+}
+
+/** Writes the prebuilt index of places.tsv lines (used by the build script; format above). */
+export function encodePlaceIndex(lines: Iterable<string>): Uint8Array {
+  const byLang = new Map<string, string[]>();
   const labels = new Map<string, { lang: string; label: string }>();
   const seen = new Set<string>();
   for (const line of lines) {
@@ -210,10 +316,25 @@ export function encodePlaceIndex(lines: Iterable<string>): string {
     const key = `${name.lang}\t${name.placeId}\t${name.keys.join(' ')}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(`${name.lang}\t${name.placeId}\t${name.exact ? 1 : 0}\t${name.keys.join(' ')}`);
+    let list = byLang.get(name.lang);
+    if (!list) byLang.set(name.lang, (list = []));
+    list.push(`${name.placeId}\t${name.exact ? 1 : 0}\t${name.keys.join(' ')}`);
     const known = labels.get(name.placeId);
     if (!known || labelRank(name.lang) > labelRank(known.lang)) labels.set(name.placeId, { lang: name.lang, label: line.split('\t')[0]! });
   }
-  for (const [placeId, { label }] of labels) out.push(`@\t${placeId}\t${label}`);
-  return out.join('\n') + '\n';
+  byLang.set('@', [...labels].map(([placeId, { label }]) => `${placeId}\t${label}`));
+  const header: Record<string, [number, number]> = {};
+  const members: Uint8Array[] = [];
+  let offset = 0;
+  for (const lang of [...byLang.keys()].sort()) {
+    const member = gzipSync(byLang.get(lang)!.join('\n'), { level: 9 });
+    header[lang] = [offset, member.length];
+    members.push(member);
+    offset += member.length;
+  }
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const prefix = new Uint8Array(8);
+  prefix.set(new TextEncoder().encode(INDEX_MAGIC));
+  new DataView(prefix.buffer).setUint32(4, headerBytes.length, true);
+  return Buffer.concat([prefix, headerBytes, ...members]);
 }

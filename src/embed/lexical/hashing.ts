@@ -22,10 +22,28 @@ function mix(hash: number): number {
   return h >>> 0;
 }
 
+/**
+ * The 32-bit hash of a feature key, from which both its dimension and its sign follow. The
+ * embedder keys its per-article accumulator by it, so keys need not be kept as strings.
+ */
+export function featureHash(feature: string): number {
+  return mix(fnv1a(feature));
+}
+
+/** Dimension (0..dimension-1) of a feature hash. */
+export function indexOfHash(hash: number, dimension: number): number {
+  return (hash & 0x7fffffff) % dimension;
+}
+
+/** Sign (+1/-1) of a feature hash: its top bit. */
+export function signOfHash(hash: number): 1 | -1 {
+  return hash & 0x80000000 ? -1 : 1;
+}
+
 /** Dimension (0..dimension-1) and sign (+1/-1) of a feature; the sign comes from the top bit. */
 export function hashFeature(feature: string, dimension: number): { index: number; sign: 1 | -1 } {
-  const h = mix(fnv1a(feature));
-  return { index: (h & 0x7fffffff) % dimension, sign: h & 0x80000000 ? -1 : 1 };
+  const h = featureHash(feature);
+  return { index: indexOfHash(h, dimension), sign: signOfHash(h) };
 }
 
 /** Scales a vector to unit length in place; leaves an all-zero vector as it is. */

@@ -6,9 +6,10 @@ import { InvalidOptionsError, throwIfAborted } from '../../errors.js';
 import { detectLanguage } from '../../language.js';
 import { progressOf } from '../../progress.js';
 import type { EmbedInput, EmbedOptions, ExplainingEmbedder, SharedFeature } from '../embedder.js';
-import { DEFAULT_FEATURE_SETTINGS, extractFeatures, WordLookup, type ExtractContext, type Feature, type FeatureSettings } from './features.js';
+import { FeatureAccumulator } from './accumulator.js';
+import { DEFAULT_FEATURE_SETTINGS, FeatureCollector, FeatureExtractor, type Feature, type FeatureSettings } from './features.js';
 import { loadGazetteer, type Gazetteer } from './gazetteer.js';
-import { hashFeature, l2Normalise } from './hashing.js';
+import { featureHash, hashFeature, indexOfHash, l2Normalise, signOfHash } from './hashing.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 
 export interface LexicalEmbedderOptions {
@@ -19,7 +20,7 @@ export interface LexicalEmbedderOptions {
    */
   dimension?: number;
   /**
-   * Folder with the generated tables (concepts.tsv.gz, words.*.bin.gz, places.tsv, meta.json).
+   * Folder with the generated tables (concepts.tsv.gz, words.*.bin.br, places.index.bin or places.tsv, meta.json).
    * @default the package's own `lexicon/` folder
    * @example '/opt/samestory/lexicon'
    */
@@ -43,7 +44,7 @@ const BATCH = 64;
  */
 const SAME_STORY_THRESHOLD = 0.35;
 /** The one feature of a text that has none, so that every vector has unit length. */
-const EMPTY_FEATURE = '\u0000empty';
+const EMPTY_FEATURE_HASH = featureHash('\u0000empty');
 
 export class LexicalEmbedder implements ExplainingEmbedder {
   readonly id: string;
@@ -52,9 +53,9 @@ export class LexicalEmbedder implements ExplainingEmbedder {
   private readonly settings: FeatureSettings;
   private readonly lexicon: Lexicon;
   private readonly gazetteer: Gazetteer;
-  private readonly lookups = new Map<string, WordLookup>();
-  private readonly hashes = new Map<string, { index: number; sign: 1 | -1 }>();
-  private readonly context: ExtractContext;
+  private readonly extractor: FeatureExtractor;
+  /** Reused for every article: embedding allocates little more than the vector itself. */
+  private readonly accumulator = new FeatureAccumulator();
   private disposed = false;
 
   /** Loads (or reuses) the tables synchronously; prefer `LexicalEmbedder.create`. */
@@ -68,22 +69,7 @@ export class LexicalEmbedder implements ExplainingEmbedder {
     this.lexicon = loadLexicon(options.lexiconDir);
     this.gazetteer = gazetteerFor(this.lexicon);
     this.id = `lexical-pivot:v${FEATURE_VERSION}.${this.lexicon.meta.version}:d${dimension}`;
-    this.context = {
-      lexicon: this.lexicon,
-      gazetteer: this.gazetteer,
-      settings: this.settings,
-      lookupFor: (lang) => this.lookupFor(lang),
-    };
-  }
-
-  private lookupFor(lang: string | undefined): WordLookup {
-    const key = lang ?? '';
-    let lookup = this.lookups.get(key);
-    if (!lookup) {
-      lookup = new WordLookup(lang ? this.lexicon.words(lang) : undefined, key);
-      this.lookups.set(key, lookup);
-    }
-    return lookup;
+    this.extractor = new FeatureExtractor(this.lexicon, this.gazetteer, this.settings);
   }
 
   /** Creates an embedder; tables are loaded once per process and shared. */
@@ -113,8 +99,8 @@ export class LexicalEmbedder implements ExplainingEmbedder {
     const nb = norm(fb);
     if (na === 0 || nb === 0) return [];
     const shared: SharedFeature[] = [];
-    for (const [key, feature] of fa) {
-      const other = fb.get(key);
+    for (const [hash, feature] of fa) {
+      const other = fb.get(hash);
       if (!other) continue;
       shared.push({ kind: feature.kind === 'token' ? 'name' : feature.kind, label: feature.label, contribution: (feature.weight * other.weight) / (na * nb) });
     }
@@ -124,8 +110,6 @@ export class LexicalEmbedder implements ExplainingEmbedder {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    this.lookups.clear();
-    this.hashes.clear();
   }
 
   /** The language an input is treated as: the caller's, else detected from the text. */
@@ -134,26 +118,32 @@ export class LexicalEmbedder implements ExplainingEmbedder {
     return detectLanguage(input.title ? `${input.title}\n${input.text}` : input.text);
   }
 
-  /** Named, weighted features of one input before hashing (for explanations and tests). */
-  features(input: EmbedInput): Map<string, Feature> {
-    return extractFeatures(input.text, input.title, this.languageOf(input), this.context);
+  /**
+   * Named, weighted features of one input before hashing, keyed by feature hash (for
+   * explanations and tests).
+   */
+  features(input: EmbedInput): Map<number, Feature> {
+    const collector = new FeatureCollector(this.lexicon, this.gazetteer);
+    this.extractor.extract(input.text, input.title, this.languageOf(input), collector);
+    for (const feature of collector.features.values()) feature.weight = this.transform(feature.weight);
+    return collector.features;
   }
+
+  /** Damping of a feature's summed weight, so repetition counts less than variety. */
+  private readonly transform = (weight: number): number => {
+    const { sublinear, weightPower } = this.settings;
+    return sublinear ? Math.log1p(weight) : weightPower !== 1 ? Math.pow(weight, weightPower) : weight;
+  };
 
   private embedOne(input: EmbedInput): Float32Array {
     const vector = new Float32Array(this.dimension);
-    const features = this.features(input);
+    const accumulator = this.accumulator;
+    accumulator.reset();
+    this.extractor.extract(input.text, input.title, this.languageOf(input), accumulator);
     // A text without any feature (empty, or only function words) still gets a unit vector.
-    if (features.size === 0) features.set(EMPTY_FEATURE, { kind: 'token', label: '', weight: 1 });
-    for (const [key, feature] of features) {
-      let hashed = this.hashes.get(key);
-      if (!hashed) {
-        hashed = hashFeature(key, this.dimension);
-        if (this.hashes.size > 500_000) this.hashes.clear();
-        this.hashes.set(key, hashed);
-      }
-      vector[hashed.index]! += hashed.sign * feature.weight;
+    if (!accumulator.writeTo(vector, this.transform)) {
+      vector[indexOfHash(EMPTY_FEATURE_HASH, this.dimension)] = signOfHash(EMPTY_FEATURE_HASH);
     }
-    l2Normalise(vector);
     const lang = this.settings.centering > 0 ? this.languageOf(input) : undefined;
     const centroid = lang ? this.centroidOf(lang) : undefined;
     if (centroid) {
@@ -200,7 +190,7 @@ export class LexicalEmbedder implements ExplainingEmbedder {
   }
 }
 
-function norm(features: Map<string, Feature>): number {
+function norm(features: Map<number, Feature>): number {
   let sum = 0;
   for (const feature of features.values()) sum += feature.weight * feature.weight;
   return Math.sqrt(sum);

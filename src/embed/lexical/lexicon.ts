@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { LexiconError } from '../../errors.js';
 
 /** A word's concepts: ids into `Lexicon.conceptLabels` with weights summing to 1. */
@@ -46,21 +46,17 @@ export function defaultLexiconDir(): string {
   }
 }
 
-function readGzipLines(path: string): string[] {
-  if (!existsSync(path)) throw new LexiconError(`lexicon table ${path} is missing; run \`npm run build:lexicon\` or reinstall samestory`);
-  try {
-    return gunzipSync(readFileSync(path)).toString('utf8').split('\n');
-  } catch (cause) {
-    throw new LexiconError(`lexicon table ${path} is unreadable (corrupt gzip?); run \`npm run build:lexicon\``, { cause });
-  }
-}
-
 const encoder = new TextEncoder();
+
+/** A fresh, aligned copy of `length` bytes at `offset` (the tables are little-endian, as is every platform Node runs on). */
+function littleEndian(data: Uint8Array, offset: number, length: number): ArrayBuffer {
+  return data.buffer.slice(data.byteOffset + offset, data.byteOffset + offset + length) as ArrayBuffer;
+}
 
 /**
  * Read-only word table of one language (binary format: see scripts/lexicon/word-tables.ts).
- * Keys stay UTF-8 bytes and are binary-searched, so loading costs one gunzip and no
- * per-row objects.
+ * Keys stay UTF-8 bytes and are binary-searched, so loading costs one gunzip, one pass over
+ * the rows and no per-row objects.
  */
 export class WordTable {
   readonly size: number;
@@ -75,28 +71,37 @@ export class WordTable {
     const fail = (why: string): never => {
       throw new LexiconError(`${path}: ${why}; rebuild with \`npm run build:lexicon\``);
     };
-    // Copy into a fresh buffer so the typed-array views below are aligned.
-    const bytes = new Uint8Array(data);
-    if (bytes.length < 16 || String.fromCharCode(...bytes.subarray(0, 4)) !== 'SSWT') fail('not a samestory word table');
-    const view = new DataView(bytes.buffer);
+    if (data.length < 20 || String.fromCharCode(...data.subarray(0, 4)) !== 'SSW2') fail('not a samestory word table (format 2)');
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const rowCount = view.getUint32(4, true);
     const refs = view.getUint32(8, true);
     const keyBytes = view.getUint32(12, true);
-    const keyStartAt = 16 + Math.ceil(keyBytes / 4) * 4;
-    const firstAt = keyStartAt + 4 * (rowCount + 1);
-    const idsAt = firstAt + 4 * (rowCount + 1);
-    const icAt = idsAt + 4 * refs;
+    const idBytes = view.getUint32(16, true);
+    const lengthsAt = 20 + keyBytes;
+    const countsAt = lengthsAt + rowCount;
+    const icAt = countsAt + rowCount;
     const weightAt = icAt + 2 * rowCount;
-    if (weightAt + refs !== bytes.length) fail('truncated or corrupt');
+    const idsAt = weightAt + refs;
+    if ((idBytes !== 2 && idBytes !== 4) || idsAt + idBytes * refs !== data.length) fail('truncated or corrupt');
     this.size = rowCount;
-    this.keys = bytes.subarray(16, 16 + keyBytes);
-    this.keyStart = new Uint32Array(bytes.buffer, keyStartAt, rowCount + 1);
-    this.firstConcept = new Uint32Array(bytes.buffer, firstAt, rowCount + 1);
-    this.conceptIds = new Uint32Array(bytes.buffer, idsAt, refs);
-    this.informationContent = new Uint16Array(bytes.buffer, icAt, rowCount);
-    this.weights = bytes.subarray(weightAt, weightAt + refs);
-    if (this.keyStart[rowCount] !== keyBytes || this.firstConcept[rowCount] !== refs) fail('inconsistent offsets');
-    for (let i = 0; i < refs; i++) if (this.conceptIds[i]! >= conceptCount) fail(`unknown concept id ${this.conceptIds[i]}`);
+    this.keys = data.subarray(20, 20 + keyBytes);
+    // Offsets from the stored lengths: one pass over the rows, no per-row objects.
+    this.keyStart = new Uint32Array(rowCount + 1);
+    this.firstConcept = new Uint32Array(rowCount + 1);
+    for (let row = 0, key = 0, ref = 0; row < rowCount; row++) {
+      key += data[lengthsAt + row]!;
+      ref += data[countsAt + row]!;
+      this.keyStart[row + 1] = key;
+      this.firstConcept[row + 1] = ref;
+    }
+    this.informationContent = new Uint16Array(littleEndian(data, icAt, 2 * rowCount));
+    this.weights = data.subarray(weightAt, weightAt + refs);
+    const ids = littleEndian(data, idsAt, idBytes * refs);
+    this.conceptIds = idBytes === 2 ? new Uint32Array(new Uint16Array(ids)) : new Uint32Array(ids);
+    let maxId = 0;
+    for (let i = 0; i < refs; i++) if (this.conceptIds[i]! > maxId) maxId = this.conceptIds[i]!;
+    if (refs > 0 && maxId >= conceptCount) fail(`unknown concept id ${maxId}`);
+    if (this.keyStart[rowCount] !== keyBytes || this.firstConcept[rowCount] !== refs) fail('inconsistent lengths');
   }
 
   /** Row of a key by binary search over the sorted UTF-8 keys, or -1. */
@@ -155,40 +160,71 @@ function readWordTable(path: string, conceptCount: number): WordTable {
   if (!existsSync(path)) throw new LexiconError(`lexicon table ${path} is missing; run \`npm run build:lexicon\` or reinstall samestory`);
   let data: Uint8Array;
   try {
-    data = gunzipSync(readFileSync(path));
+    data = brotliDecompressSync(readFileSync(path));
   } catch (cause) {
-    throw new LexiconError(`lexicon table ${path} is unreadable (corrupt gzip?); run \`npm run build:lexicon\``, { cause });
+    throw new LexiconError(`lexicon table ${path} is unreadable (corrupt brotli?); run \`npm run build:lexicon\``, { cause });
   }
   return new WordTable(data, conceptCount, path);
 }
 
 class LoadedLexicon implements Lexicon {
-  readonly conceptLabels: string[];
-  readonly conceptInformationContent: Float32Array;
+  private labels: string[] | undefined;
+  private informationContent: Float32Array | undefined;
+  /** concepts.tsv.gz, read but unzipped and parsed only when labels are needed (explanations). */
+  private conceptBytes: Uint8Array | undefined;
   private readonly tables = new Map<string, WordTable | undefined>();
 
   constructor(
     readonly dir: string,
     readonly meta: LexiconMeta,
   ) {
-    const lines = readGzipLines(join(dir, 'concepts.tsv.gz'));
-    if (lines.at(-1) === '') lines.pop();
-    if (lines.length !== meta.concepts) {
-      throw new LexiconError(`${join(dir, 'concepts.tsv.gz')}: ${lines.length} concepts but meta.json says ${meta.concepts}; rebuild with \`npm run build:lexicon\``);
+    const path = join(dir, 'concepts.tsv.gz');
+    if (!existsSync(path)) throw new LexiconError(`lexicon table ${path} is missing; run \`npm run build:lexicon\` or reinstall samestory`);
+    const bytes = readFileSync(path);
+    // Only the gzip signature is checked now; the content when the labels are first needed.
+    if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+      throw new LexiconError(`lexicon table ${path} is unreadable (corrupt gzip?); run \`npm run build:lexicon\``);
     }
-    this.conceptLabels = new Array<string>(lines.length);
-    this.conceptInformationContent = new Float32Array(lines.length);
+    this.conceptBytes = bytes;
+  }
+
+  get conceptLabels(): string[] {
+    if (!this.labels) this.parseConcepts();
+    return this.labels!;
+  }
+
+  get conceptInformationContent(): Float32Array {
+    if (!this.informationContent) this.parseConcepts();
+    return this.informationContent!;
+  }
+
+  /** Labels are only needed for explanations: most processes never parse them. */
+  private parseConcepts(): void {
+    const path = join(this.dir, 'concepts.tsv.gz');
+    let lines: string[];
+    try {
+      lines = gunzipSync(this.conceptBytes!).toString('utf8').split('\n');
+    } catch (cause) {
+      throw new LexiconError(`lexicon table ${path} is unreadable (corrupt gzip?); run \`npm run build:lexicon\``, { cause });
+    }
+    if (lines.at(-1) === '') lines.pop();
+    if (lines.length !== this.meta.concepts) {
+      throw new LexiconError(`${path}: ${lines.length} concepts but meta.json says ${this.meta.concepts}; rebuild with \`npm run build:lexicon\``);
+    }
+    this.labels = new Array<string>(lines.length);
+    this.informationContent = new Float32Array(lines.length);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       const tab = line.indexOf('\t');
-      this.conceptLabels[i] = tab < 0 ? line : line.slice(0, tab);
-      this.conceptInformationContent[i] = tab < 0 || tab === line.length - 1 ? Number.NaN : Number(line.slice(tab + 1));
+      this.labels[i] = tab < 0 ? line : line.slice(0, tab);
+      this.informationContent[i] = tab < 0 || tab === line.length - 1 ? Number.NaN : Number(line.slice(tab + 1));
     }
+    this.conceptBytes = undefined;
   }
 
   words(lang: string): WordTable | undefined {
     if (this.tables.has(lang)) return this.tables.get(lang);
-    const table = this.meta.languages.includes(lang) ? readWordTable(join(this.dir, `words.${lang}.bin.gz`), this.conceptLabels.length) : undefined;
+    const table = this.meta.languages.includes(lang) ? readWordTable(join(this.dir, `words.${lang}.bin.br`), this.meta.concepts) : undefined;
     this.tables.set(lang, table);
     return table;
   }

@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Gazetteer, loadGazetteer } from '../../../src/embed/lexical/gazetteer.js';
+import { encodePlaceIndex, Gazetteer, loadGazetteer, PLACE_INDEX_FILE } from '../../../src/embed/lexical/gazetteer.js';
 import { defaultLexiconDir } from '../../../src/embed/lexical/lexicon.js';
 import { tokenise } from '../../../src/embed/lexical/tokenise.js';
 
@@ -44,5 +47,15 @@ describe('gazetteer matching', () => {
     expect(places(gazetteer, 'w Turyngii', 'pl')).toEqual(places(gazetteer, 'in Thüringen', 'de'));
     expect(places(gazetteer, 'w Kijowie', 'pl')).toEqual(places(gazetteer, 'in Kiew', 'de'));
     expect(places(gazetteer, 'w Kijowie', 'pl')).toHaveLength(1);
+  });
+
+  it('reads the prebuilt index the build writes, one language at a time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'places-'));
+    writeFileSync(join(dir, PLACE_INDEX_FILE), encodePlaceIndex(['korea północna\tgeo:KP\tpl', 'nordkorea\tgeo:KP\tde', 'north korea\tgeo:KP\ten', 'bruksela\tgeo:city:brussels\tpl']));
+    const gazetteer = loadGazetteer(dir);
+    expect(places(gazetteer, 'Delegacja z Korei Północnej w Brukseli', 'pl')).toEqual(['geo:KP', 'geo:city:brussels']);
+    expect(places(gazetteer, 'Nordkoreas Raketen', 'de')).toEqual(['geo:KP']);
+    expect(places(gazetteer, 'Brukseli', 'de')).toEqual([]);
+    expect(gazetteer.labelOf('geo:KP')).toBe('north korea');
   });
 });

@@ -1,7 +1,9 @@
 // Language identification for articles that arrive without a `lang`. One place, so the
 // detector and the built-in embedder always agree on an article's language.
 
-import { eld } from 'eld/medium';
+// The small model: same accuracy as 'medium' on OG2021's 10,940 titles in 9 languages
+// (0.990), half the memory (90 vs 187 MB).
+import { eld } from 'eld/small';
 
 /** Characters looked at: a news lead decides the language, and longer texts only cost time. */
 const SAMPLE_CHARS = 1_000;

@@ -1,0 +1,177 @@
+// `npm run eval`: quality of every available embedder next to two TF-IDF baselines, on the
+// seed articles, SemEval-2022 Task 8 de–pl pairs and OG2021 story clusters, in one run.
+//
+//   npm run eval                      readable tables; writes benchmarks/results/quality.{json,md}
+//   npm run eval -- --json            the same, as one JSON object on stdout
+//   npm run eval -- --pairs f.jsonl   only that pair file (SemEval format); likewise --clusters, --seeds
+//   npm run eval -- --quick           OG2021 cut to its first 2,000 articles (a smoke run)
+//   npm run eval -- --model <id>      also a transformers.js model from ./models (see models/README.md)
+
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import {
+  DEFAULT_CLUSTERS_FILE,
+  DEFAULT_PAIRS_FILE,
+  DEFAULT_SEEDS_DIR,
+  datasetName,
+  loadClusters,
+  loadPairs,
+  loadSeeds,
+  type ClusterSet,
+} from './lib/data.js';
+import { availableEmbedders } from './lib/embedders.js';
+import { evaluateClusters, evaluatePairs, evaluateSeeds, type Metrics } from './lib/quality.js';
+import { environment, log, markdownTable, secondsSince, textTable, writeText, type Cell } from './lib/report.js';
+import { charTfidfBaseline, wordTfidfBaseline } from './lib/baselines.js';
+import { librarySystem } from './lib/library-system.js';
+import { TIME_WINDOW_DAYS, type EvalSystem } from './lib/systems.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const RESULTS_DIR = join(here, 'results');
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    pairs: { type: 'string', multiple: true },
+    clusters: { type: 'string', multiple: true },
+    seeds: { type: 'string' },
+    model: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (args.help) {
+  process.stdout.write(
+    [
+      'usage: npm run eval -- [--json] [--quick] [--seeds DIR] [--pairs FILE]... [--clusters FILE]... [--model ID]... [--out FILE]',
+      'Without --seeds/--pairs/--clusters, all default datasets in ../shared are evaluated and the',
+      'results are written to benchmarks/results/quality.json and quality.md (or --out).',
+    ].join('\n') + '\n',
+  );
+  process.exit(0);
+}
+
+const QUICK_ARTICLES = 2_000;
+const custom = args.seeds !== undefined || args.pairs !== undefined || args.clusters !== undefined;
+const seedsDir = args.seeds ?? (custom ? undefined : DEFAULT_SEEDS_DIR);
+const pairFiles = args.pairs ?? (custom ? [] : [DEFAULT_PAIRS_FILE]);
+const clusterFiles = args.clusters ?? (custom ? [] : [DEFAULT_CLUSTERS_FILE]);
+const pairName = (file: string) => (resolve(file) === DEFAULT_PAIRS_FILE ? 'semeval-de-pl' : datasetName(file));
+const clusterName = (file: string) => (resolve(file) === DEFAULT_CLUSTERS_FILE ? 'og2021' : datasetName(file));
+
+const started = performance.now();
+const { embedders, skipped } = await availableEmbedders(args.model ?? []);
+const systems: EvalSystem[] = [...embedders.map(librarySystem), wordTfidfBaseline(), charTfidfBaseline()];
+for (const [id, why] of Object.entries(skipped)) log(`skipping ${id}: ${why}`);
+
+const datasets: Record<string, Record<string, Metrics>> = {};
+const notes: Record<string, string> = {};
+
+async function runAll(name: string, evaluate: (system: EvalSystem) => Promise<Metrics>): Promise<void> {
+  datasets[name] = {};
+  for (const system of systems) {
+    const t = performance.now();
+    log(`${name}: ${system.id} …`);
+    datasets[name]![system.id] = await evaluate(system);
+    log(`${name}: ${system.id} done in ${secondsSince(t).toFixed(1)} s`);
+  }
+}
+
+if (seedsDir) {
+  const seeds = await loadSeeds(seedsDir);
+  await runAll('seeds', (system) => evaluateSeeds(system, seeds));
+  notes.seeds = `${seeds.articles.length} seed articles, gold clusters from LABELS.json; margin = sim(${seeds.duplicatePair.join(', ')}) minus the highest similarity of either to another seed`;
+}
+
+for (const file of pairFiles) {
+  const { pairs, skipped: missing } = await loadPairs(file);
+  const name = pairName(file);
+  await runAll(name, (system) => evaluatePairs(system, pairs));
+  notes[name] = `${pairs.length} pairs (${missing} with missing_text skipped); Pearson/Spearman vs sts22_style_score; retrieval: pairs with score_overall <= 2 rank all second-side texts of the file`;
+}
+
+for (const file of clusterFiles) {
+  let set: ClusterSet = await loadClusters(file);
+  if (args.quick && set.articles.length > QUICK_ARTICLES) {
+    set = { articles: set.articles.slice(0, QUICK_ARTICLES), gold: set.gold.slice(0, QUICK_ARTICLES) };
+  }
+  const name = clusterName(file);
+  await runAll(name, (system) => evaluateClusters(system, set, true));
+  await runAll(`${name}-no-dates`, (system) => evaluateClusters(system, set, false));
+  const what = `${set.articles.length} articles${args.quick ? ' (--quick subset)' : ''}`;
+  notes[name] = `${what}, with publication dates (stories span at most ${TIME_WINDOW_DAYS} days); baselines at the best threshold of a sweep on this data, library embedders at their shipped defaults`;
+  notes[`${name}-no-dates`] = `${what}, dates withheld`;
+}
+
+for (const embedder of embedders) await embedder.dispose?.();
+
+const result = {
+  datasets,
+  environment: environment(),
+  notes,
+  skipped_systems: skipped,
+  total_seconds: secondsSince(started),
+};
+
+// ---------------------------------------------------------------- output
+
+const COLUMNS: Record<string, Array<[string, string]>> = {
+  seeds: [
+    ['exact_match', 'exact match'],
+    ['margin', 'margin'],
+    ['duplicate_similarity', 'sim 000–001'],
+    ['strongest_other_similarity', 'best other sim'],
+    ['threshold', 'threshold'],
+  ],
+  pairs: [
+    ['pearson', 'Pearson r'],
+    ['spearman', 'Spearman ρ'],
+    ['recall_at_1', 'Recall@1'],
+    ['mrr', 'MRR'],
+  ],
+  clusters: [
+    ['bcubed_precision', 'B³ P'],
+    ['bcubed_recall', 'B³ R'],
+    ['bcubed_f1', 'B³ F1'],
+    ['multilingual_bcubed_f1', 'multilingual B³ F1'],
+    ['clusters', 'clusters'],
+    ['threshold', 'threshold'],
+    ['seconds', 'seconds'],
+  ],
+};
+
+function columnsFor(metrics: Metrics): Array<[string, string]> {
+  if ('exact_match' in metrics) return COLUMNS.seeds!;
+  if ('pearson' in metrics) return COLUMNS.pairs!;
+  return COLUMNS.clusters!;
+}
+
+function tables(format: typeof textTable): string {
+  const parts: string[] = [];
+  for (const [name, bySystem] of Object.entries(datasets)) {
+    const first = Object.values(bySystem)[0];
+    if (!first) continue;
+    const columns = columnsFor(first);
+    const rows: Cell[][] = Object.entries(bySystem).map(([system, metrics]) => [system, ...columns.map(([key]) => metrics[key] as Cell)]);
+    parts.push(`${format === markdownTable ? `**${name}**` : `== ${name}`}: ${notes[name] ?? ''}\n\n${format(['system', ...columns.map(([, label]) => label)], rows)}`);
+  }
+  return parts.join('\n\n');
+}
+
+const env = result.environment;
+const machine = `${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB, Node ${env.node}, ${env.date.slice(0, 10)}`;
+if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+else process.stdout.write(`${tables(textTable)}\n\nmachine: ${machine}; total ${result.total_seconds.toFixed(1)} s\n`);
+
+const outFile = args.out ?? (custom || args.quick ? undefined : join(RESULTS_DIR, 'quality.json'));
+if (outFile) {
+  await writeText(outFile, JSON.stringify(result, null, 2));
+  await writeText(outFile.replace(/\.json$/, '') + '.md', `${tables(markdownTable)}\n\nMeasured with \`npm run eval -- --json\` on ${machine}.\n`);
+  log(`wrote ${outFile} and its .md table`);
+} else {
+  log('custom or --quick run: results not written (pass --out FILE to write them)');
+}

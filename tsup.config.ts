@@ -1,8 +1,8 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 // ESM-only dependencies (eld, any-ascii) are bundled so the CommonJS
 // entry works; native and heavy ones (hnswlib-node, transformers.js, onnxruntime) stay external.
-const shared = {
+const shared: Options = {
   sourcemap: true,
   target: 'node20',
   platform: 'node',
@@ -10,7 +10,7 @@ const shared = {
   splitting: false,
   noExternal: ['eld', 'any-ascii'],
   external: ['hnswlib-node', '@huggingface/transformers', 'onnxruntime-node'],
-} as const;
+};
 
 export default defineConfig([
   { ...shared, entry: { index: 'src/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },

@@ -27,6 +27,9 @@ import { detectLanguage } from './language.js';
 import { progressOf, type ProgressCallback } from './progress.js';
 import { dot } from './vector-math.js';
 
+/** Largest time span of one story when `timeWindowDays` is not given. */
+export const DEFAULT_TIME_WINDOW_DAYS = 2;
+
 export interface StoryDetectorOptions {
   /**
    * The embedding space. Any `Embedder`; the built-in lexical embedder needs no download.
@@ -140,7 +143,7 @@ export class StoryDetector {
       throw new InvalidOptionsError('similarityThreshold', `must be a number in [-1, 1], got ${threshold}`);
     }
     this.similarityThreshold = threshold;
-    const days = options.timeWindowDays ?? 2;
+    const days = options.timeWindowDays ?? DEFAULT_TIME_WINDOW_DAYS;
     if (!(days > 0)) throw new InvalidOptionsError('timeWindowDays', `must be a positive number of days, got ${days}`);
     this.timeWindowMs = days * 86_400_000;
     this.neighborCount = options.neighbors ?? 20;

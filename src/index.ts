@@ -1,7 +1,7 @@
 // samestory's public API. Everything a user imports comes from here; nothing else is public.
 
 // The facade: articles in, story clusters out.
-export { StoryDetector } from './detector.js';
+export { StoryDetector, DEFAULT_TIME_WINDOW_DAYS } from './detector.js';
 export type { StoryDetectorOptions, AddOptions, AddResult, MatchOptions, StoryMatch } from './detector.js';
 
 // Articles and their validation.

@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   // Prebuilt match keys, so loading the gazetteer folds no names at run time.
   const places = resolve(LEXICON_DIR, 'places.tsv');
   if (existsSync(places)) {
-    writeFileSync(resolve(LEXICON_DIR, PLACE_INDEX_FILE), encodePlaceIndex(readFileSync(places, 'utf8').split('\n')));
+    writeFileSync(resolve(LEXICON_DIR, PLACE_INDEX_FILE), encodePlaceIndex(readFileSync(places, 'utf8').split('\n'), englishLabelScore()));
   }
 
   writeFileSync(
@@ -215,3 +215,13 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/**
+ * How English a place name looks: the rarest of its words' counts in the English frequency
+ * list (0 when a word is missing), so "brussels" beats "bruksel" and "ukraine" "ucraina".
+ */
+function englishLabelScore(): (surface: string) => number {
+  const english = readFrequencyList('en');
+  if (!english) return () => 0;
+  return (surface) => Math.min(...surface.split(' ').map((word) => english.counts.get(word) ?? 0));
+}

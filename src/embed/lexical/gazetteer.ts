@@ -305,22 +305,33 @@ function indexedGazetteer(bytes: Uint8Array): Gazetteer {
   );
 }
 
-/** Writes the prebuilt index of places.tsv lines (used by the build script; format above). */
-export function encodePlaceIndex(lines: Iterable<string>): Uint8Array {
+/**
+ * Writes the prebuilt index of places.tsv lines (used by the build script; format above).
+ * `englishScore` ranks candidate labels of equal language rank: many English names sit in the
+ * shared `*` rows beside other languages' (brussels / bruksel), and explanations should show
+ * the English one.
+ */
+export function encodePlaceIndex(lines: Iterable<string>, englishScore: (surface: string) => number = () => 0): Uint8Array {
   const byLang = new Map<string, string[]>();
-  const labels = new Map<string, { lang: string; label: string }>();
+  const labels = new Map<string, { rank: number; score: number; label: string }>();
   const seen = new Set<string>();
   for (const line of lines) {
     const name = indexPlaceLine(line);
     if (!name) continue;
+    // Every line is a label candidate, even one whose match keys repeat an earlier line's.
+    const label = line.split('\t')[0]!;
+    const rank = labelRank(name.lang);
+    const score = rank > 0 ? englishScore(label) : 0;
+    const known = labels.get(name.placeId);
+    if (!known || rank > known.rank || (rank === known.rank && score > known.score)) {
+      labels.set(name.placeId, { rank, score, label });
+    }
     const key = `${name.lang}\t${name.placeId}\t${name.keys.join(' ')}`;
     if (seen.has(key)) continue;
     seen.add(key);
     let list = byLang.get(name.lang);
     if (!list) byLang.set(name.lang, (list = []));
     list.push(`${name.placeId}\t${name.exact ? 1 : 0}\t${name.keys.join(' ')}`);
-    const known = labels.get(name.placeId);
-    if (!known || labelRank(name.lang) > labelRank(known.lang)) labels.set(name.placeId, { lang: name.lang, label: line.split('\t')[0]! });
   }
   byLang.set('@', [...labels].map(([placeId, { label }]) => `${placeId}\t${label}`));
   const header: Record<string, [number, number]> = {};

@@ -26,6 +26,8 @@ import { explainPair, embedInputOf, type MatchExplanation } from './explain.js';
 import { detectLanguage } from './language.js';
 import { progressOf, type ProgressCallback } from './progress.js';
 import { dot } from './vector-math.js';
+import type { DetectorState } from './persist/detector-bundle.js';
+import { loadDetectorState, saveDetectorState, type LoadDetectorOptions } from './persist/detector-store.js';
 
 /** Largest time span of one story when `timeWindowDays` is not given. */
 export const DEFAULT_TIME_WINDOW_DAYS = 2;
@@ -168,6 +170,70 @@ export class StoryDetector {
   static async create(options: StoryDetectorOptions = {}): Promise<StoryDetector> {
     const embedder = options.embedder ?? (await defaultEmbedder());
     return new StoryDetector(embedder, options);
+  }
+
+  /**
+   * Saves the detector into `dir` (created when missing) as a versioned bundle: articles,
+   * vectors, neighbour graph, index, options and the embedder's id. Atomic: a crash at any
+   * moment leaves the previous save loadable. Waits for add() calls made before it.
+   */
+  save(dir: string): Promise<void> {
+    const run = this.queue.then(() => saveDetectorState(dir, this.state()));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Loads a detector saved with `save(dir)`; nothing is re-embedded. Throws BundleError for
+   * a missing, corrupt or unsupported bundle, EmbedderMismatchError / DimensionMismatchError
+   * when the embedder is not the one it was saved with.
+   */
+  static async load(dir: string, options: LoadDetectorOptions = {}): Promise<StoryDetector> {
+    const { state, embedder } = await loadDetectorState(dir, options);
+    const saved = state.options;
+    const detector = new StoryDetector(embedder, {
+      similarityThreshold: saved.similarityThreshold,
+      timeWindowDays: saved.timeWindowDays ?? Infinity,
+      neighbors: saved.neighbors,
+      batchSize: saved.batchSize,
+      calibrateLanguages: saved.calibrateLanguages,
+      collectionWeighting: saved.collectionWeighting,
+      index: saved.index,
+    });
+    detector.restore(state);
+    return detector;
+  }
+
+  // What save() writes; taken inside the queue, so no add() is half done.
+  private state(): DetectorState {
+    return {
+      embedder: { id: this.embedder.id, dimension: this.embedder.dimension },
+      options: {
+        similarityThreshold: this.similarityThreshold,
+        timeWindowDays: Number.isFinite(this.timeWindowMs) ? this.timeWindowMs / 86_400_000 : null,
+        neighbors: this.neighborCount,
+        batchSize: this.batchSize,
+        calibrateLanguages: this.calibrationOptions ?? false,
+        collectionWeighting: this.weighting !== undefined,
+        index: this.indexKind,
+      },
+      articles: this.articles,
+      vectors: this.vectors,
+      neighborLists: this.neighborLists,
+      index: this.index,
+    };
+  }
+
+  // Fills a fresh detector from a loaded (already validated) state.
+  private restore(state: DetectorState): void {
+    this.index = state.index;
+    state.articles.forEach((article, i) => {
+      this.positionOf.set(article.id, i);
+      this.articles.push(article);
+      this.vectors.push(state.vectors[i]!);
+      this.weighting?.add(state.vectors[i]!);
+      this.neighborLists.push(state.neighborLists[i]!);
+    });
   }
 
   /** Number of articles held. */

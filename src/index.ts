@@ -3,6 +3,8 @@
 // The facade: articles in, story clusters out.
 export { StoryDetector, DEFAULT_TIME_WINDOW_DAYS } from './detector.js';
 export type { StoryDetectorOptions, AddOptions, AddResult, MatchOptions, StoryMatch } from './detector.js';
+export type { LoadDetectorOptions } from './persist/detector-store.js';
+export { BUNDLE_FORMAT, BUNDLE_VERSION } from './persist/detector-bundle.js';
 
 // Articles and their validation.
 export { normalizeArticle, cleanArticleText } from './article.js';

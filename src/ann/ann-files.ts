@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BundleError } from '../errors.js';
+import { fsyncDirectory } from '../persist/durable-files.js';
 import { IdMap, type IdMapData } from './id-map.js';
 
 /** Name of the JSON meta file inside a saved index folder. */
@@ -216,21 +217,6 @@ async function fsyncFile(file: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-// Makes the renames durable. Some platforms (Windows) cannot open a folder for fsync;
-// there the rename is as durable as the OS makes it.
-async function fsyncDirectory(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw error;
-  } finally {
-    await handle?.close();
   }
 }
 

@@ -100,11 +100,7 @@ export class ExactIndex implements AnnIndex {
   search(vector: Float32Array, k: number, options: SearchOptions = {}): Neighbor[] {
     checkNeighborCount(k);
     const query = toUnitVector(vector, this.dimension);
-    const excluded = new Set<number>();
-    for (const id of options.exclude ?? []) {
-      const label = this.#idMap.labelOf(id);
-      if (label !== undefined) excluded.add(label);
-    }
+    const excluded = this.#idMap.labelsOf(options.exclude ?? []);
     const wanted = Math.min(k, this.#idMap.size - excluded.size);
     if (wanted <= 0) return [];
     const best = new TopK(wanted);

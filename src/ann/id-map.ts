@@ -53,6 +53,16 @@ export class IdMap {
     return this.#labelById.get(id);
   }
 
+  /** Labels of those of `ids` that are present (ids a search must leave out). */
+  labelsOf(ids: Iterable<string>): Set<number> {
+    const labels = new Set<number>();
+    for (const id of ids) {
+      const label = this.labelOf(id);
+      if (label !== undefined) labels.add(label);
+    }
+    return labels;
+  }
+
   /** The id behind a live label, or undefined for deleted or unknown labels. */
   idOf(label: number): string | undefined {
     return this.#idByLabel[label];

@@ -20,6 +20,8 @@ export type { LexicalEmbedderOptions } from './embed/lexical/lexical-embedder.js
 export { TransformersEmbedder } from './embed/transformers-embedder.js';
 export type { TransformersEmbedderOptions, TransformersDtype } from './embed/transformers-embedder.js';
 export { MODEL_CATALOG, DEFAULT_MODEL } from './embed/model-catalog.js';
+export { CachedEmbedder } from './embed/cached-embedder.js';
+export type { CachedEmbedderOptions } from './embed/cached-embedder.js';
 export type { ModelFacts } from './embed/model-catalog.js';
 
 // Nearest-neighbour indexes.

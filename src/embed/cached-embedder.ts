@@ -1,0 +1,184 @@
+// Remembers vectors by content, so re-running over the same articles costs no embedding.
+//
+// Keys are a hash of the wrapped embedder's id and the input (language, title, text): a
+// vector is only ever reused for the same text in the same vector space. With `dir`, the
+// cache is an append-only file per embedder id: each record is a key, the vector and a
+// checksum, so a record torn by a crash, or damaged later, is recognised and ignored.
+
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, truncate } from 'node:fs/promises';
+import path from 'node:path';
+import { InvalidOptionsError } from '../errors.js';
+import type { EmbedInput, EmbedOptions, Embedder } from './embedder.js';
+
+export interface CachedEmbedderOptions {
+  /**
+   * Folder for the persistent cache (created when missing); without it the cache lives in
+   * memory only.
+   * @default undefined
+   * @example './.samestory-cache'
+   */
+  dir?: string;
+  /**
+   * Vectors kept in memory at most; the least recently used go first.
+   * @default 100000
+   */
+  maxEntries?: number;
+}
+
+const KEY_BYTES = 32;
+const CHECK_BYTES = 8;
+const MAGIC = 'SSEC1\n';
+
+function keyOf(embedderId: string, input: EmbedInput): string {
+  return createHash('sha256')
+    .update(embedderId)
+    .update('\u0000')
+    .update(input.lang ?? '')
+    .update('\u0000')
+    .update(input.title ?? '')
+    .update('\u0000')
+    .update(input.text)
+    .digest('hex');
+}
+
+function checkOf(key: Buffer, vector: Buffer): Buffer {
+  return createHash('sha256').update(key).update(vector).digest().subarray(0, CHECK_BYTES);
+}
+
+export class CachedEmbedder implements Embedder {
+  readonly id: string;
+  readonly dimension: number;
+  readonly sameStoryThreshold?: number;
+  /** Inputs answered from the cache since creation. */
+  hits = 0;
+  /** Inputs the wrapped embedder had to embed since creation. */
+  misses = 0;
+  private readonly entries = new Map<string, Float32Array>();
+  private readonly maxEntries: number;
+  private readonly file: string | undefined;
+  // Set when the file on disk is not ours to append to (another format, a torn header).
+  private rewrite = false;
+
+  private constructor(private readonly inner: Embedder, options: CachedEmbedderOptions) {
+    this.id = inner.id;
+    this.dimension = inner.dimension;
+    if (inner.sameStoryThreshold !== undefined) this.sameStoryThreshold = inner.sameStoryThreshold;
+    this.maxEntries = options.maxEntries ?? 100_000;
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) {
+      throw new InvalidOptionsError('maxEntries', `must be a positive integer, got ${options.maxEntries}`);
+    }
+    const name = createHash('sha256').update(inner.id).digest('hex').slice(0, 16);
+    this.file = options.dir ? path.join(options.dir, `embeddings-${name}.bin`) : undefined;
+  }
+
+  /** Wraps `embedder`; with `dir`, loads what earlier runs cached for the same embedder id. */
+  static async create(embedder: Embedder, options: CachedEmbedderOptions = {}): Promise<CachedEmbedder> {
+    const cached = new CachedEmbedder(embedder, options);
+    if (options.dir) {
+      await mkdir(options.dir, { recursive: true });
+      await cached.load();
+    }
+    return cached;
+  }
+
+  /** Number of vectors held in memory. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async embed(inputs: readonly EmbedInput[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    const keys = inputs.map((input) => keyOf(this.id, input));
+    const out: Float32Array[] = new Array(inputs.length);
+    const missing: number[] = [];
+    keys.forEach((key, i) => {
+      const hit = this.entries.get(key);
+      if (hit) {
+        // Re-insert so the map's order is least recently used first.
+        this.entries.delete(key);
+        this.entries.set(key, hit);
+        out[i] = hit;
+        this.hits++;
+      } else missing.push(i);
+    });
+    if (missing.length > 0) {
+      const vectors = await this.inner.embed(missing.map((i) => inputs[i]!), options);
+      const fresh: Array<[string, Float32Array]> = [];
+      missing.forEach((i, j) => {
+        out[i] = vectors[j]!;
+        fresh.push([keys[i]!, vectors[j]!]);
+        this.remember(keys[i]!, vectors[j]!);
+      });
+      this.misses += missing.length;
+      if (this.file) await this.append(fresh);
+    } else {
+      options.onProgress?.({ stage: 'embed', done: inputs.length, total: inputs.length, percent: 1 });
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    this.entries.clear();
+    await this.inner.dispose?.();
+  }
+
+  private remember(key: string, vector: Float32Array): void {
+    this.entries.set(key, vector);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  private recordBytes(): number {
+    return KEY_BYTES + this.dimension * 4 + CHECK_BYTES;
+  }
+
+  private header(): Buffer {
+    return Buffer.from(`${MAGIC}${this.id}\n${this.dimension}\n`, 'utf8');
+  }
+
+  // Appends records and fsyncs: a crash can only tear the last record, which load() skips.
+  private async append(items: ReadonlyArray<[string, Float32Array]>): Promise<void> {
+    const handle = await open(this.file!, this.rewrite ? 'w' : 'a');
+    this.rewrite = false;
+    try {
+      const { size } = await handle.stat();
+      const parts: Buffer[] = size === 0 ? [this.header()] : [];
+      for (const [key, vector] of items) {
+        const keyBytes = Buffer.from(key, 'hex');
+        const vectorBytes = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+        parts.push(keyBytes, vectorBytes, checkOf(keyBytes, vectorBytes));
+      }
+      await handle.writeFile(Buffer.concat(parts));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  // A cache is an optimisation: a file of another embedder, or damaged records, are skipped
+  // (and re-embedded), never trusted and never fatal.
+  private async load(): Promise<void> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.file!);
+    } catch {
+      return;
+    }
+    const header = this.header();
+    if (bytes.length < header.length || !bytes.subarray(0, header.length).equals(header)) {
+      this.rewrite = bytes.length > 0;
+      return;
+    }
+    const record = this.recordBytes();
+    // A torn last record is cut off, so the next append starts on a record boundary.
+    const aligned = header.length + Math.floor((bytes.length - header.length) / record) * record;
+    if (aligned < bytes.length) await truncate(this.file!, aligned);
+    for (let at = header.length; at + record <= bytes.length; at += record) {
+      const keyBytes = bytes.subarray(at, at + KEY_BYTES);
+      const vectorBytes = bytes.subarray(at + KEY_BYTES, at + record - CHECK_BYTES);
+      if (!checkOf(keyBytes, vectorBytes).equals(bytes.subarray(at + record - CHECK_BYTES, at + record))) continue;
+      const vector = new Float32Array(this.dimension);
+      new Uint8Array(vector.buffer).set(vectorBytes);
+      this.remember(keyBytes.toString('hex'), vector);
+    }
+  }
+}

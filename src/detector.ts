@@ -6,6 +6,7 @@ import type { AnnIndex } from './ann/ann-index.js';
 import { AUTO_EXACT_MAX_SIZE, createAnnIndex, type AnnIndexKindChoice } from './ann/create-ann-index.js';
 import { clusterStories, type CandidateEdge } from './cluster/average-linkage.js';
 import {
+  calibrateGroups,
   estimateLanguageCalibration,
   type LanguageCalibration,
   type LanguageCalibrationOptions,
@@ -23,7 +24,7 @@ import {
   throwIfAborted,
 } from './errors.js';
 import { explainPair, embedInputOf, type MatchExplanation } from './explain.js';
-import { detectLanguage } from './language.js';
+import { fillLanguage } from './language.js';
 import { progressOf, type ProgressCallback } from './progress.js';
 import { dot } from './vector-math.js';
 import type { DetectorState } from './persist/detector-bundle.js';
@@ -287,10 +288,7 @@ export class StoryDetector {
 
   private async addBatch(batch: NormalizedArticle[], signal: AbortSignal | undefined): Promise<void> {
     if (batch.length === 0) return;
-    for (const article of batch) if (!article.lang) {
-      const lang = detectLanguage(`${article.title ?? ''}\n${article.text}`);
-      if (lang) article.lang = lang;
-    }
+    for (const article of batch) fillLanguage(article);
     const vectors = await this.embedder.embed(batch.map(embedInputOf), signal ? { signal } : {});
     vectors.forEach((vector, i) => this.checkVector(vector, batch[i]!.id));
     throwIfAborted(signal);
@@ -419,10 +417,7 @@ export class StoryDetector {
    */
   async match(input: Article, options: MatchOptions = {}): Promise<StoryMatch[]> {
     const article = normalizeArticle(input);
-    if (!article.lang) {
-      const lang = detectLanguage(`${article.title ?? ''}\n${article.text}`);
-      if (lang) article.lang = lang;
-    }
+    fillLanguage(article);
     const [vector] = await this.embedder.embed([embedInputOf(article)]);
     this.checkVector(vector!, article.id);
     await this.queue;
@@ -470,11 +465,7 @@ export class StoryDetector {
   private calibratedTo(lang: string | undefined, position: number, raw: number): number {
     const calibration = this.calibration;
     if (!calibration || !lang) return raw;
-    const g = calibration.languages.indexOf(lang);
-    const h = calibration.groupOf[position]!;
-    if (g < 0 || h < 0) return raw;
-    const k = g * calibration.languages.length + h;
-    return calibration.offset[k]! + calibration.scale[k]! * raw;
+    return calibrateGroups(calibration, calibration.languages.indexOf(lang), calibration.groupOf[position]!, raw);
   }
 
   /** The stored (validated, cleaned) article. */

@@ -18,3 +18,13 @@ export function detectLanguage(text: string): string | undefined {
   const result = eld.detect(sample);
   return result.language || undefined;
 }
+
+/**
+ * Sets `article.lang` from its title and text when the caller gave none, with the same
+ * input the built-in embedder uses, so both always agree.
+ */
+export function fillLanguage(article: { title?: string; text: string; lang?: string }): void {
+  if (article.lang) return;
+  const lang = detectLanguage(article.title ? `${article.title}\n${article.text}` : article.text);
+  if (lang) article.lang = lang;
+}

@@ -5,20 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmbedInput } from '../../src/index.js';
+import { seededRandom } from '../../src/seeded-random.js';
 import { SHARED_DIR } from './data.js';
 import type { SparseVector } from './tfidf.js';
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+export { seededRandom };
 
 export interface StoryVectors {
   /** Dense L2-normalised vectors, as the library stores them. */

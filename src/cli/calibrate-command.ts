@@ -5,7 +5,7 @@ import { calibrateThreshold, type CalibrationReport, type ScoredPair } from '../
 import type { Embedder } from '../embed/embedder.js';
 import { normalizeArticle } from '../article.js';
 import { embedInputOf } from '../explain.js';
-import { detectLanguage } from '../language.js';
+import { fillLanguage } from '../language.js';
 import type { ProgressCallback } from '../progress.js';
 import { progressOf } from '../progress.js';
 import { readLabelledPairs } from './read-pairs.js';
@@ -29,7 +29,7 @@ export async function calibrateOnPairs(
     const read = await readLabelledPairs(file);
     skipped += read.skipped;
     const articles = read.pairs.flatMap((pair) => [normalizeArticle(pair.a), normalizeArticle(pair.b)]);
-    for (const article of articles) article.lang ??= detectLanguage(`${article.title ?? ''}\n${article.text}`);
+    for (const article of articles) fillLanguage(article);
     const vectors: Float32Array[] = [];
     for (let start = 0; start < articles.length; start += BATCH) {
       vectors.push(...(await embedder.embed(articles.slice(start, start + BATCH).map(embedInputOf))));

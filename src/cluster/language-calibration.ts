@@ -10,6 +10,7 @@
 // the same for pl–de as for pl–pl. The statistics come from the collection itself
 // (random pairs), so no background text needs to ship and any embedder is handled.
 
+import { seededRandom } from '../seeded-random.js';
 import { dot } from '../vector-math.js';
 
 export interface LanguageCalibrationOptions {
@@ -52,19 +53,6 @@ export interface PairStatistics {
   deviation: number;
 }
 
-/** Deterministic PRNG (mulberry32): the same collection always gets the same calibration. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-
 /**
  * Estimates the calibration from random pairs of the collection, or returns undefined when
  * fewer than two languages are frequent enough to calibrate.
@@ -88,7 +76,7 @@ export function estimateLanguageCalibration(
   const languages = [...members.keys()].filter((l) => members.get(l)!.length >= minArticles).sort();
   if (languages.length < 2) return undefined;
   const groups = languages.length;
-  const next = random(0x5eed);
+  const next = seededRandom(0x5eed);
   const statistics: PairStatistics[] = [];
   const mean = new Float64Array(groups * groups);
   const deviation = new Float64Array(groups * groups);
@@ -148,8 +136,11 @@ export function estimateLanguageCalibration(
 /** Calibrated similarity of items i and j given their raw similarity. */
 export function calibrate(calibration: LanguageCalibration | undefined, i: number, j: number, raw: number): number {
   if (!calibration) return raw;
-  const a = calibration.groupOf[i]!;
-  const b = calibration.groupOf[j]!;
+  return calibrateGroups(calibration, calibration.groupOf[i]!, calibration.groupOf[j]!, raw);
+}
+
+/** Calibrated similarity for calibration groups a and b (-1: uncalibrated, raw is kept). */
+export function calibrateGroups(calibration: LanguageCalibration, a: number, b: number, raw: number): number {
   if (a < 0 || b < 0) return raw;
   const k = a * calibration.languages.length + b;
   return calibration.offset[k]! + calibration.scale[k]! * raw;

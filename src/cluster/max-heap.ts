@@ -25,7 +25,7 @@ export class MergeHeap {
     let i = this.length++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.before(score, left, right, parent)) break;
+      if (!MergeHeap.precedes(score, left, right, this.score[parent]!, this.left[parent]!, this.right[parent]!)) break;
       this.move(parent, i);
       i = parent;
     }
@@ -53,8 +53,8 @@ export class MergeHeap {
       const a = 2 * i + 1;
       if (a >= last) break;
       const b = a + 1;
-      const child = b < last && this.entryBefore(b, this.score[a]!, this.left[a]!, this.right[a]!) ? b : a;
-      if (!this.entryBefore(child, score, left, right)) break;
+      const child = b < last && this.slotPrecedes(b, this.score[a]!, this.left[a]!, this.right[a]!) ? b : a;
+      if (!this.slotPrecedes(child, score, left, right)) break;
       this.move(child, i);
       i = child;
     }
@@ -66,20 +66,15 @@ export class MergeHeap {
   }
 
   // Higher score first; ties broken by smaller indices so results never depend on heap history.
-  private before(score: number, left: number, right: number, slot: number): boolean {
-    const other = this.score[slot]!;
-    if (score !== other) return score > other;
-    const otherLeft = this.left[slot]!;
+  private static precedes(score: number, left: number, right: number, otherScore: number, otherLeft: number, otherRight: number): boolean {
+    if (score !== otherScore) return score > otherScore;
     if (left !== otherLeft) return left < otherLeft;
-    return right < this.right[slot]!;
+    return right < otherRight;
   }
 
-  private entryBefore(slot: number, score: number, left: number, right: number): boolean {
-    const s = this.score[slot]!;
-    if (s !== score) return s > score;
-    const l = this.left[slot]!;
-    if (l !== left) return l < left;
-    return this.right[slot]! < right;
+  /** Whether the entry in `slot` comes before (score, left, right). */
+  private slotPrecedes(slot: number, score: number, left: number, right: number): boolean {
+    return MergeHeap.precedes(this.score[slot]!, this.left[slot]!, this.right[slot]!, score, left, right);
   }
 
   private move(from: number, to: number): void {

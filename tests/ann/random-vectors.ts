@@ -1,16 +1,8 @@
 // Seeded vector generators for the ann tests: same seed, same vectors, on every machine.
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/seeded-random.js';
+
+export { seededRandom };
 
 /** Standard normal samples (Box-Muller). */
 export function gaussian(random: () => number): () => number {

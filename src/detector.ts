@@ -1,19 +1,15 @@
 // StoryDetector: the facade that takes articles in, embeds them, indexes their vectors,
-// and turns the neighbour graph into story clusters.
+// and keeps them grouped into stories as they arrive (a batch is one big arrival).
 
 import { normalizeArticle, normalizeArticles, type Article, type NormalizedArticle } from './article.js';
 import type { AnnIndex } from './ann/ann-index.js';
 import { AUTO_EXACT_MAX_SIZE, createAnnIndex, type AnnIndexKindChoice } from './ann/create-ann-index.js';
-import { clusterStories, type CandidateEdge } from './cluster/average-linkage.js';
-import {
-  calibrateGroups,
-  estimateLanguageCalibration,
-  type LanguageCalibration,
-  type LanguageCalibrationOptions,
-  type PairStatistics,
-} from './cluster/language-calibration.js';
-import { CollectionWeighting } from './cluster/collection-weighting.js';
-import { describeStory, type StoryCluster } from './cluster/story-cluster.js';
+import { ExactIndex } from './ann/exact-index.js';
+import type { CandidateEdge, LinkageSpace } from './cluster/average-linkage.js';
+import { ComparisonSpace } from './cluster/comparison-space.js';
+import type { LanguageCalibrationOptions, PairStatistics } from './cluster/language-calibration.js';
+import { LiveStories, type StoryChange } from './cluster/live-stories.js';
+import { describeStory, storyIdFor, type StoryCluster } from './cluster/story-cluster.js';
 import { defaultEmbedder } from './embed/create-embedder.js';
 import type { Embedder } from './embed/embedder.js';
 import {
@@ -29,9 +25,18 @@ import { progressOf, type ProgressCallback } from './progress.js';
 import { dot } from './vector-math.js';
 import type { DetectorState } from './persist/detector-bundle.js';
 import { loadDetectorState, saveDetectorState, type LoadDetectorOptions } from './persist/detector-store.js';
+import { FileStoryArchive, MemoryStoryArchive, type StoryArchive } from './persist/story-archive.js';
 
 /** Largest time span of one story when `timeWindowDays` is not given. */
 export const DEFAULT_TIME_WINDOW_DAYS = 2;
+/** How long a story stays in the active index after its newest article, when `activeWindowDays` is not given. */
+export const DEFAULT_ACTIVE_WINDOW_DAYS = 7;
+
+const DAY_MS = 86_400_000;
+// Eviction looks for stale stories once the feed clock has moved on by this much.
+const EVICTION_STEP_MS = 3_600_000;
+// Evicted positions are compacted away once they outnumber live ones (and are this many).
+const MIN_REMOVED_TO_COMPACT = 256;
 
 export interface StoryDetectorOptions {
   /**
@@ -86,6 +91,23 @@ export interface StoryDetectorOptions {
    * @default true
    */
   collectionWeighting?: boolean;
+  /**
+   * Sliding window of a live feed, in days: a story whose newest article is this much older
+   * than the newest article seen leaves the active index (its vectors and index entries are
+   * freed) and moves to the archive, where `story()`, `storyOfArticle()` and `clusters()`
+   * still find it. Memory then stays bounded on an endless feed. Stories without dated
+   * articles are never archived. `Infinity` keeps everything active.
+   * @default 7
+   */
+  activeWindowDays?: number;
+  /**
+   * Folder for archived stories (an append-only, checksummed JSONL file). Without it the
+   * archive is kept in memory (a few hundred bytes per article, no vectors) and saved with
+   * the detector.
+   * @default undefined (in memory)
+   * @example './feed-archive'
+   */
+  archiveDir?: string;
 }
 
 export interface AddOptions {
@@ -96,6 +118,24 @@ export interface AddOptions {
 export interface AddResult {
   /** Ids added by this call, in input order. */
   added: string[];
+  /**
+   * What happened to the stories: 'created', 'updated' (articles joined), 'merged' (new
+   * evidence joined two stories; the older id survives) and 'archived' (left the active
+   * window), in that order per step.
+   */
+  changes: StoryChange[];
+}
+
+export interface ReclusterOptions {
+  /** New similarity threshold. @default the current one */
+  similarityThreshold?: number;
+  /** New largest story span in days (`Infinity`: none). @default the current one */
+  timeWindowDays?: number;
+}
+
+export interface ClustersOptions {
+  /** Also list stories that left the active window. @default true */
+  includeArchived?: boolean;
 }
 
 export interface MatchOptions {
@@ -118,37 +158,40 @@ export interface StoryMatch {
 
 export class StoryDetector {
   readonly embedder: Embedder;
-  readonly similarityThreshold: number;
-  readonly timeWindowMs: number;
+  private threshold: number;
+  private windowMs: number;
+  readonly activeWindowMs: number;
   private readonly indexKind: AnnIndexKindChoice;
   private readonly neighborCount: number;
   private readonly batchSize: number;
   private readonly calibrationOptions: LanguageCalibrationOptions | undefined;
-  private calibration: LanguageCalibration | undefined;
-  private calibrationStatistics: PairStatistics[] = [];
-  private readonly weighting: CollectionWeighting | undefined;
-  private weightedCache: { weights: Float32Array; vectors: Float32Array[] } | undefined;
+  private readonly collectionWeighting: boolean;
+  private readonly archiveDir: string | undefined;
 
   private index: AnnIndex;
-  private readonly articles: NormalizedArticle[] = [];
-  private readonly vectors: Float32Array[] = [];
+  // Indexed by position (order of arrival); evicted positions hold undefined until the
+  // next compaction renumbers them away.
+  private articles: Array<NormalizedArticle | undefined> = [];
+  private vectors: Array<Float32Array | undefined> = [];
+  private neighborLists: CandidateEdge[][] = [];
   private readonly positionOf = new Map<string, number>();
-  private readonly neighborLists: CandidateEdge[][] = [];
-  private storyCache: StoryCluster[] | undefined;
-  private storyOf: Int32Array | undefined;
-  // add() calls run one after another: hnswlib is not safe to search while it is written.
+  private removedCount = 0;
+  private readonly space: ComparisonSpace;
+  private readonly stories: LiveStories;
+  private archive: StoryArchive;
+  // Newest publication time seen: the feed's clock for the active window.
+  private clock = -Infinity;
+  private lastEvictionAt = -Infinity;
+  private storyCache: { list: StoryCluster[]; byRoot: Map<number, StoryCluster> } | undefined;
+  // Calls that change state run one after another: hnswlib is not safe to search while it
+  // is written, and a save must see no half-done add.
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(embedder: Embedder, options: StoryDetectorOptions) {
     this.embedder = embedder;
-    const threshold = options.similarityThreshold ?? embedder.sameStoryThreshold ?? 0.5;
-    if (!Number.isFinite(threshold) || threshold < -1 || threshold > 1) {
-      throw new InvalidOptionsError('similarityThreshold', `must be a number in [-1, 1], got ${threshold}`);
-    }
-    this.similarityThreshold = threshold;
-    const days = options.timeWindowDays ?? DEFAULT_TIME_WINDOW_DAYS;
-    if (!(days > 0)) throw new InvalidOptionsError('timeWindowDays', `must be a positive number of days, got ${days}`);
-    this.timeWindowMs = days * 86_400_000;
+    this.threshold = checkThreshold(options.similarityThreshold ?? embedder.sameStoryThreshold ?? 0.5);
+    this.windowMs = checkDays('timeWindowDays', options.timeWindowDays ?? DEFAULT_TIME_WINDOW_DAYS) * DAY_MS;
+    this.activeWindowMs = checkDays('activeWindowDays', options.activeWindowDays ?? DEFAULT_ACTIVE_WINDOW_DAYS) * DAY_MS;
     this.neighborCount = options.neighbors ?? 20;
     if (!Number.isInteger(this.neighborCount) || this.neighborCount < 1) {
       throw new InvalidOptionsError('neighbors', `must be a positive integer, got ${options.neighbors}`);
@@ -159,12 +202,19 @@ export class StoryDetector {
     }
     const calibrateLanguages = options.calibrateLanguages ?? true;
     this.calibrationOptions = calibrateLanguages === false ? undefined : calibrateLanguages === true ? {} : calibrateLanguages;
-    this.weighting = options.collectionWeighting === false ? undefined : new CollectionWeighting(embedder.dimension);
+    this.collectionWeighting = options.collectionWeighting !== false;
     this.indexKind = options.index ?? 'auto';
     if (!['auto', 'exact', 'hnsw'].includes(this.indexKind)) {
       throw new InvalidOptionsError('index', `must be 'auto', 'exact' or 'hnsw', got '${String(this.indexKind)}'`);
     }
+    if (options.archiveDir !== undefined && (typeof options.archiveDir !== 'string' || options.archiveDir === '')) {
+      throw new InvalidOptionsError('archiveDir', 'must be a folder path');
+    }
+    this.archiveDir = options.archiveDir;
+    this.archive = this.archiveDir ? new FileStoryArchive(this.archiveDir) : new MemoryStoryArchive();
     this.index = createAnnIndex(this.indexKind === 'hnsw' ? 'hnsw' : 'exact', embedder.dimension);
+    this.space = new ComparisonSpace(embedder.dimension, { weighting: this.collectionWeighting, calibration: this.calibrationOptions });
+    this.stories = new LiveStories({ threshold: this.threshold, timeWindowMs: this.windowMs }, (i) => this.articles[i]!.id);
   }
 
   /** Creates a detector; loads the built-in embedder when none is given. */
@@ -173,55 +223,75 @@ export class StoryDetector {
     return new StoryDetector(embedder, options);
   }
 
-  /**
-   * Saves the detector into `dir` (created when missing) as a versioned bundle: articles,
-   * vectors, neighbour graph, index, options and the embedder's id. Atomic: a crash at any
-   * moment leaves the previous save loadable. Waits for add() calls made before it.
-   */
-  save(dir: string): Promise<void> {
-    const run = this.queue.then(() => saveDetectorState(dir, this.state()));
-    this.queue = run.catch(() => undefined);
-    return run;
+  /** Average (calibrated) similarity at which articles join one story. */
+  get similarityThreshold(): number {
+    return this.threshold;
+  }
+
+  /** Largest time span of one story, in ms (Infinity: none). */
+  get timeWindowMs(): number {
+    return this.windowMs;
   }
 
   /**
-   * Loads a detector saved with `save(dir)`; nothing is re-embedded. Throws BundleError for
-   * a missing, corrupt or unsupported bundle, EmbedderMismatchError / DimensionMismatchError
-   * when the embedder is not the one it was saved with.
+   * Saves the detector into `dir` (created when missing) as a versioned bundle: articles,
+   * vectors, neighbour graph, index, stories, archive, options and the embedder's id.
+   * Atomic: a crash at any moment leaves the previous save loadable. Waits for add() calls
+   * made before it.
+   */
+  save(dir: string): Promise<void> {
+    return this.enqueue(() => {
+      this.compact();
+      return saveDetectorState(dir, this.state());
+    });
+  }
+
+  /**
+   * Loads a detector saved with `save(dir)`; nothing is re-embedded and the stories are the
+   * saved ones. Throws BundleError for a missing, corrupt or unsupported bundle,
+   * EmbedderMismatchError / DimensionMismatchError when the embedder is not the one it was
+   * saved with.
    */
   static async load(dir: string, options: LoadDetectorOptions = {}): Promise<StoryDetector> {
     const { state, embedder } = await loadDetectorState(dir, options);
     const saved = state.options;
+    const archiveDir = options.archiveDir ?? (state.archive && 'dir' in state.archive ? state.archive.dir : undefined);
     const detector = new StoryDetector(embedder, {
       similarityThreshold: saved.similarityThreshold,
       timeWindowDays: saved.timeWindowDays ?? Infinity,
+      activeWindowDays: saved.activeWindowDays ?? Infinity,
       neighbors: saved.neighbors,
       batchSize: saved.batchSize,
       calibrateLanguages: saved.calibrateLanguages,
       collectionWeighting: saved.collectionWeighting,
       index: saved.index,
+      ...(archiveDir ? { archiveDir } : {}),
     });
     detector.restore(state);
     return detector;
   }
 
-  // What save() writes; taken inside the queue, so no add() is half done.
+  // What save() writes; taken inside the queue after a compaction, so positions are dense.
   private state(): DetectorState {
+    const storyFirst = this.articles.map((_, i) => this.stories.firstOf(i));
     return {
       embedder: { id: this.embedder.id, dimension: this.embedder.dimension },
       options: {
-        similarityThreshold: this.similarityThreshold,
-        timeWindowDays: Number.isFinite(this.timeWindowMs) ? this.timeWindowMs / 86_400_000 : null,
+        similarityThreshold: this.threshold,
+        timeWindowDays: Number.isFinite(this.windowMs) ? this.windowMs / DAY_MS : null,
+        activeWindowDays: Number.isFinite(this.activeWindowMs) ? this.activeWindowMs / DAY_MS : null,
         neighbors: this.neighborCount,
         batchSize: this.batchSize,
         calibrateLanguages: this.calibrationOptions ?? false,
-        collectionWeighting: this.weighting !== undefined,
+        collectionWeighting: this.collectionWeighting,
         index: this.indexKind,
       },
-      articles: this.articles,
-      vectors: this.vectors,
+      articles: this.articles as NormalizedArticle[],
+      vectors: this.vectors as Float32Array[],
       neighborLists: this.neighborLists,
       index: this.index,
+      stories: { storyFirst, clock: Number.isFinite(this.clock) ? this.clock : null },
+      archive: this.archive instanceof FileStoryArchive ? { dir: this.archiveDir! } : { stories: this.archive.all() },
     };
   }
 
@@ -232,58 +302,83 @@ export class StoryDetector {
       this.positionOf.set(article.id, i);
       this.articles.push(article);
       this.vectors.push(state.vectors[i]!);
-      this.weighting?.add(state.vectors[i]!);
+      this.space.add(i, state.vectors[i]!, article.lang);
       this.neighborLists.push(state.neighborLists[i]!);
+      if (article.publishedAt !== undefined) this.clock = Math.max(this.clock, article.publishedAt);
     });
+    if (state.stories?.clock != null) this.clock = Math.max(this.clock, state.stories.clock);
+    if (state.archive && 'stories' in state.archive && !this.archiveDir) this.archive = new MemoryStoryArchive(state.archive.stories);
+    this.space.refresh(this.vectors, (i) => this.articles[i]?.lang);
+    if (state.stories) {
+      this.stories.restore(state.stories.storyFirst, this.timeOf, this.linkageSpace());
+    } else {
+      // A version 1 bundle holds no stories: cluster what it holds, as one batch.
+      this.stories.setSpace(this.linkageSpace());
+      this.stories.add(this.articles.length, this.timeOf, this.neighborsOf);
+    }
   }
 
-  /** Number of articles held. */
+  /** Number of articles in the active window (archived ones not counted). */
   get size(): number {
-    return this.articles.length;
+    return this.positionOf.size;
   }
 
+  /** True when the article is in the active window. */
   has(id: string): boolean {
     return this.positionOf.has(id);
   }
 
   /**
-   * Embeds and indexes articles. An array is validated whole before anything is added
-   * (a bad article adds nothing); a stream is taken batch by batch, and batches before a
-   * bad one stay added.
+   * Embeds and indexes articles, and attaches them to stories: each joins the most similar
+   * story when it is similar enough, opens a new one otherwise, and two stories merge when
+   * the new articles join them. Adding a whole collection at once clusters it as one batch.
+   * An array is validated whole before anything is added (a bad article adds nothing); a
+   * stream is taken and clustered batch by batch, and batches before a bad one stay added.
    */
   add(articles: Iterable<Article> | AsyncIterable<Article>, options: AddOptions = {}): Promise<AddResult> {
-    const run = this.queue.then(() => this.addNow(articles, options));
+    return this.enqueue(() => this.addNow(articles, options));
+  }
+
+  private enqueue<T>(work: () => Promise<T> | T): Promise<T> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   private async addNow(articles: Iterable<Article> | AsyncIterable<Article>, options: AddOptions): Promise<AddResult> {
     const added: string[] = [];
-    if (Array.isArray(articles)) {
-      const normalized = normalizeArticles(articles, this.positionOf);
-      for (let start = 0; start < normalized.length; start += this.batchSize) {
-        throwIfAborted(options.signal);
-        await this.addBatch(normalized.slice(start, start + this.batchSize), options.signal);
-        for (let i = start; i < Math.min(normalized.length, start + this.batchSize); i++) added.push(normalized[i]!.id);
-        options.onProgress?.(progressOf('embed', added.length, normalized.length));
+    const changes: StoryChange[] = [];
+    try {
+      if (Array.isArray(articles)) {
+        const normalized = normalizeArticles(articles, this.positionOf);
+        for (let start = 0; start < normalized.length; start += this.batchSize) {
+          throwIfAborted(options.signal);
+          await this.addBatch(normalized.slice(start, start + this.batchSize), options.signal);
+          for (let i = start; i < Math.min(normalized.length, start + this.batchSize); i++) added.push(normalized[i]!.id);
+          options.onProgress?.(progressOf('embed', added.length, normalized.length));
+        }
+      } else {
+        let batch: unknown[] = [];
+        const flush = async () => {
+          const normalized = normalizeArticles(batch, this.positionOf);
+          batch = [];
+          await this.addBatch(normalized, options.signal);
+          for (const article of normalized) added.push(article.id);
+          changes.push(...this.updateStories());
+          options.onProgress?.(progressOf('embed', added.length, 0));
+        };
+        for await (const article of articles as AsyncIterable<Article>) {
+          throwIfAborted(options.signal);
+          batch.push(article);
+          if (batch.length >= this.batchSize) await flush();
+        }
+        if (batch.length > 0) await flush();
       }
-      return { added };
+    } finally {
+      // Whatever was indexed before a failure or abort still gets its story.
+      changes.push(...this.updateStories());
     }
-    let batch: unknown[] = [];
-    const flush = async () => {
-      const normalized = normalizeArticles(batch, this.positionOf);
-      batch = [];
-      await this.addBatch(normalized, options.signal);
-      for (const article of normalized) added.push(article.id);
-      options.onProgress?.(progressOf('embed', added.length, 0));
-    };
-    for await (const article of articles as AsyncIterable<Article>) {
-      throwIfAborted(options.signal);
-      batch.push(article);
-      if (batch.length >= this.batchSize) await flush();
-    }
-    if (batch.length > 0) await flush();
-    return { added };
+    return { added, changes };
   }
 
   private async addBatch(batch: NormalizedArticle[], signal: AbortSignal | undefined): Promise<void> {
@@ -294,13 +389,13 @@ export class StoryDetector {
     throwIfAborted(signal);
     // Nothing below awaits, so a batch is indexed whole or not at all.
     const first = this.articles.length;
-    this.maybeSwitchToHnsw(first + batch.length);
+    this.maybeSwitchToHnsw(this.positionOf.size + batch.length);
     this.index.addMany(batch.map((article, i) => ({ id: article.id, vector: vectors[i]! })));
     batch.forEach((article, i) => {
       this.positionOf.set(article.id, first + i);
       this.articles.push(article);
       this.vectors.push(vectors[i]!);
-      this.weighting?.add(vectors[i]!);
+      this.space.add(first + i, vectors[i]!, article.lang);
       this.neighborLists.push([]);
     });
     for (let i = first; i < this.articles.length; i++) {
@@ -313,9 +408,95 @@ export class StoryDetector {
       }
       this.neighborLists[i] = list.slice(0, this.neighborCount);
     }
+  }
+
+  /** Clusters positions indexed since the last call into the stories, then evicts. */
+  private updateStories(): StoryChange[] {
+    const fresh = this.articles.length - this.stories.count;
+    if (fresh === 0) return [];
     this.storyCache = undefined;
-    this.storyOf = undefined;
-    this.weightedCache = undefined;
+    if (this.space.stale) {
+      this.space.refresh(this.vectors, (i) => this.articles[i]?.lang);
+      this.stories.setSpace(this.linkageSpace());
+    }
+    const first = this.stories.count;
+    const changes = this.stories.add(fresh, this.timeOf, this.neighborsOf);
+    for (let i = first; i < this.articles.length; i++) {
+      const t = this.articles[i]!.publishedAt;
+      if (t !== undefined && t > this.clock) this.clock = t;
+    }
+    changes.push(...this.evict());
+    return changes;
+  }
+
+  // Moves stories whose newest article fell out of the active window to the archive.
+  private evict(): StoryChange[] {
+    if (!Number.isFinite(this.activeWindowMs) || !Number.isFinite(this.clock)) return [];
+    if (this.clock - this.lastEvictionAt < EVICTION_STEP_MS) return [];
+    this.lastEvictionAt = this.clock;
+    const roots = this.stories.staleRoots(this.clock - this.activeWindowMs);
+    if (roots.length === 0) return [];
+    const archived: StoryCluster[] = [];
+    for (const root of roots) {
+      const members = this.stories.membersOf(root);
+      archived.push(describeStory(members, this.articles as NormalizedArticle[], this.space.vectors as Float32Array[]));
+      for (const m of members) {
+        const article = this.articles[m]!;
+        this.index.delete(article.id);
+        this.positionOf.delete(article.id);
+        this.space.remove(m, this.vectors[m]!);
+        this.articles[m] = undefined;
+        this.vectors[m] = undefined;
+        this.neighborLists[m] = [];
+        this.removedCount++;
+      }
+      this.stories.remove(root);
+    }
+    this.archive.add(archived);
+    this.storyCache = undefined;
+    if (this.removedCount >= MIN_REMOVED_TO_COMPACT && this.removedCount > this.positionOf.size) this.compact();
+    return archived.map((story) => ({ type: 'archived', storyId: story.id, articleIds: story.articleIds }));
+  }
+
+  // Renumbers positions so evicted ones take no memory; order of arrival is kept.
+  private compact(): void {
+    if (this.removedCount === 0) return;
+    const count = this.articles.length;
+    const newIndexOf = new Int32Array(count).fill(-1);
+    let next = 0;
+    for (let i = 0; i < count; i++) if (this.articles[i]) newIndexOf[i] = next++;
+    const keep = <T>(list: T[]): T[] => list.filter((_, i) => newIndexOf[i]! >= 0);
+    this.articles = keep(this.articles);
+    this.vectors = keep(this.vectors);
+    this.neighborLists = keep(this.neighborLists).map((list) =>
+      list.filter((edge) => newIndexOf[edge.index]! >= 0).map((edge) => ({ index: newIndexOf[edge.index]!, similarity: edge.similarity })),
+    );
+    this.articles.forEach((article, i) => this.positionOf.set(article!.id, i));
+    this.space.compact(newIndexOf, next);
+    this.stories.compact(newIndexOf, next);
+    this.removedCount = 0;
+    this.storyCache = undefined;
+  }
+
+  private readonly timeOf = (i: number): number | undefined => this.articles[i]?.publishedAt;
+
+  // Candidate edges re-scored in the comparison space (the index works in embedder space).
+  private readonly neighborsOf = (i: number): CandidateEdge[] => {
+    const vectors = this.space.vectors;
+    const own = vectors[i];
+    if (!own) return [];
+    const list: CandidateEdge[] = [];
+    for (const edge of this.neighborLists[i]!) {
+      const other = vectors[edge.index];
+      if (!other) continue;
+      list.push({ index: edge.index, similarity: own === this.vectors[i] ? edge.similarity : dot(own, other) });
+    }
+    return list;
+  };
+
+  private linkageSpace(): LinkageSpace {
+    const calibration = this.space.calibration;
+    return { vectors: this.space.vectors, ...(calibration ? { calibration } : {}) };
   }
 
   private checkVector(vector: Float32Array, id: string): void {
@@ -330,55 +511,62 @@ export class StoryDetector {
 
   private maybeSwitchToHnsw(expectedSize: number): void {
     if (this.indexKind !== 'auto' || expectedSize <= AUTO_EXACT_MAX_SIZE || this.index.size > AUTO_EXACT_MAX_SIZE) return;
+    if (!(this.index instanceof ExactIndex)) return;
     const hnsw = createAnnIndex('hnsw', this.embedder.dimension, { maxElements: Math.max(2 * expectedSize, 1024) });
-    hnsw.addMany(this.articles.map((article, i) => ({ id: article.id, vector: this.vectors[i]! })));
+    hnsw.addMany(this.articles.flatMap((article, i) => (article ? [{ id: article.id, vector: this.vectors[i]! }] : [])));
     this.index = hnsw;
   }
 
   /**
-   * The vectors articles are compared with: collection-weighted when that is on and the
-   * vectors are sparse, else the embedder's own. Cached until the next add.
+   * Clusters the active articles again from the stored vectors and neighbour graph, with a
+   * new threshold or time window; nothing is re-embedded. Archived stories stay as they
+   * are. Returns what changed; later adds use the new settings.
    */
-  private comparisonSpace(): { weights: Float32Array | undefined; vectors: Float32Array[] } {
-    if (!this.weighting?.active) return { weights: undefined, vectors: this.vectors };
-    if (!this.weightedCache) {
-      const weights = this.weighting.weights();
-      this.weightedCache = { weights, vectors: this.vectors.map((v) => CollectionWeighting.apply(v, weights)) };
-    }
-    return this.weightedCache;
+  recluster(options: ReclusterOptions = {}): Promise<StoryChange[]> {
+    return this.enqueue(() => {
+      const threshold = checkThreshold(options.similarityThreshold ?? this.threshold);
+      const windowMs =
+        options.timeWindowDays === undefined ? this.windowMs : checkDays('timeWindowDays', options.timeWindowDays) * DAY_MS;
+      if (this.space.stale) this.space.refresh(this.vectors, (i) => this.articles[i]?.lang);
+      const changes = this.stories.recluster({ threshold, timeWindowMs: windowMs }, this.linkageSpace(), this.timeOf, this.neighborsOf);
+      this.threshold = threshold;
+      this.windowMs = windowMs;
+      this.storyCache = undefined;
+      return changes;
+    });
   }
 
-  /** The stories found so far, largest first. Recomputed only after new articles arrive. */
-  clusters(): StoryCluster[] {
+  private activeStories(): { list: StoryCluster[]; byRoot: Map<number, StoryCluster> } {
     if (this.storyCache) return this.storyCache;
-    const { vectors, weights } = this.comparisonSpace();
-    const estimate = this.calibrationOptions
-      ? estimateLanguageCalibration(vectors, (i) => this.articles[i]!.lang, this.calibrationOptions)
-      : undefined;
-    this.calibration = estimate?.calibration;
-    this.calibrationStatistics = estimate?.statistics ?? [];
-    const groups = clusterStories(
-      {
-        count: this.articles.length,
-        // Candidates come from the index (embedder space); their similarity is re-scored in
-        // the comparison space.
-        neighbors: weights
-          ? (i) => this.neighborLists[i]!.map((edge) => ({ index: edge.index, similarity: dot(vectors[i]!, vectors[edge.index]!) }))
-          : (i) => this.neighborLists[i]!,
-        vectors,
-        time: (i) => this.articles[i]!.publishedAt,
-        ...(this.calibration ? { calibration: this.calibration } : {}),
-      },
-      { threshold: this.similarityThreshold, timeWindowMs: this.timeWindowMs },
-    );
-    const stories = groups.map((group) => describeStory(group, this.articles, vectors));
-    const order = stories.map((_, i) => i).sort((a, b) => stories[b]!.articleIds.length - stories[a]!.articleIds.length || groups[a]![0]! - groups[b]![0]!);
-    this.storyCache = order.map((i) => stories[i]!);
-    this.storyOf = new Int32Array(this.articles.length);
-    this.storyCache.forEach((story, s) => {
-      for (const id of story.articleIds) this.storyOf![this.positionOf.get(id)!] = s;
+    const vectors = this.space.vectors as Float32Array[];
+    const articles = this.articles as NormalizedArticle[];
+    const groups = this.stories.groups();
+    const byRoot = new Map<number, StoryCluster>();
+    const list = groups.map((group) => {
+      const story = describeStory(group, articles, vectors);
+      byRoot.set(this.stories.rootOf(group[0]!), story);
+      return story;
     });
+    // Largest first; ties in order of their first article (groups come in that order).
+    list.sort((a, b) => b.articleIds.length - a.articleIds.length);
+    this.storyCache = { list, byRoot };
     return this.storyCache;
+  }
+
+  /**
+   * The stories, largest first: those in the active window and, unless turned off, those
+   * archived (ties: archived first, then in order of their first article).
+   */
+  clusters(options: ClustersOptions = {}): StoryCluster[] {
+    const active = this.activeStories().list;
+    if (options.includeArchived === false || this.archive.size === 0) return active.slice();
+    const all = [...this.archive.all(), ...active];
+    return all.sort((a, b) => b.articleIds.length - a.articleIds.length);
+  }
+
+  /** The story with this id, active or archived, or undefined. */
+  story(storyId: string): StoryCluster | undefined {
+    return this.activeStories().list.find((story) => story.id === storyId) ?? this.archive.get(storyId);
   }
 
   /**
@@ -387,24 +575,25 @@ export class StoryDetector {
    * enough, or calibration is off).
    */
   languageStatistics(): PairStatistics[] {
-    this.clusters();
-    return this.calibrationStatistics;
+    return this.space.statistics;
   }
 
-  /** The story an article belongs to. */
+  /** The story an article belongs to, active or archived. */
   storyOfArticle(id: string): StoryCluster {
-    const position = this.requirePosition(id);
-    const stories = this.clusters();
-    return stories[this.storyOf![position]!]!;
+    const position = this.positionOf.get(id);
+    if (position !== undefined) return this.activeStories().byRoot.get(this.stories.rootOf(position))!;
+    const archived = this.archive.findByArticle(id);
+    if (!archived) throw new NotFoundError(id);
+    return archived;
   }
 
-  /** Cosine similarity of two added articles. */
+  /** Similarity of two active articles in the comparison space (uncalibrated). */
   similarity(idA: string, idB: string): number {
-    const { vectors } = this.comparisonSpace();
+    const vectors = this.space.vectors;
     return dot(vectors[this.requirePosition(idA)]!, vectors[this.requirePosition(idB)]!);
   }
 
-  /** Why two added articles are (or are not) similar. */
+  /** Why two active articles are (or are not) similar. */
   async explain(idA: string, idB: string): Promise<MatchExplanation> {
     const a = this.articles[this.requirePosition(idA)]!;
     const b = this.articles[this.requirePosition(idB)]!;
@@ -412,8 +601,8 @@ export class StoryDetector {
   }
 
   /**
-   * The stories nearest to an article that is not added, best first, each with the average
-   * similarity to its members and an explanation against the closest member.
+   * The active stories nearest to an article that is not added, best first, each with the
+   * average similarity to its members and an explanation against the closest member.
    */
   async match(input: Article, options: MatchOptions = {}): Promise<StoryMatch[]> {
     const article = normalizeArticle(input);
@@ -421,26 +610,26 @@ export class StoryDetector {
     const [vector] = await this.embedder.embed([embedInputOf(article)]);
     this.checkVector(vector!, article.id);
     await this.queue;
-    if (this.articles.length === 0) return [];
-    const stories = this.clusters();
+    if (this.positionOf.size === 0) return [];
+    const { byRoot } = this.activeStories();
     const candidates = this.index.search(vector!, this.neighborCount);
-    const space = this.comparisonSpace();
-    const query = space.weights ? CollectionWeighting.apply(vector!, space.weights) : vector!;
+    const vectors = this.space.vectors;
+    const query = this.space.project(vector!);
     const seen = new Set<number>();
     const matches: StoryMatch[] = [];
     for (const neighbor of candidates) {
       const position = this.positionOf.get(neighbor.id);
       if (position === undefined) continue;
-      const s = this.storyOf![position]!;
-      if (seen.has(s)) continue;
-      seen.add(s);
-      const story = stories[s]!;
+      const root = this.stories.rootOf(position);
+      if (seen.has(root)) continue;
+      seen.add(root);
+      const story = byRoot.get(root)!;
       let total = 0;
       let closest = neighbor.id;
       let closestSimilarity = -Infinity;
       for (const id of story.articleIds) {
         const memberPosition = this.positionOf.get(id)!;
-        const sim = this.calibratedTo(article.lang, memberPosition, dot(query, space.vectors[memberPosition]!));
+        const sim = this.space.calibratedTo(article.lang, memberPosition, dot(query, vectors[memberPosition]!));
         total += sim;
         if (sim > closestSimilarity) {
           closestSimilarity = sim;
@@ -448,27 +637,21 @@ export class StoryDetector {
         }
       }
       const similarity = total / story.articleIds.length;
-      matches.push({ story, similarity, sameStory: similarity >= this.similarityThreshold, closestArticleId: closest });
+      matches.push({ story, similarity, sameStory: similarity >= this.threshold, closestArticleId: closest });
     }
     matches.sort((a, b) => b.similarity - a.similarity);
     const top = matches.slice(0, options.limit ?? 5);
     if (options.explain ?? true) {
       for (const match of top) {
-        const other = this.articles[this.positionOf.get(match.closestArticleId)!]!;
-        match.explanation = await explainPair(this.embedder, article, other, dot(query, space.vectors[this.positionOf.get(other.id)!]!));
+        const otherPosition = this.positionOf.get(match.closestArticleId)!;
+        const other = this.articles[otherPosition]!;
+        match.explanation = await explainPair(this.embedder, article, other, dot(query, vectors[otherPosition]!));
       }
     }
     return top;
   }
 
-  /** A new article's similarity to an added one, on the calibrated scale the threshold uses. */
-  private calibratedTo(lang: string | undefined, position: number, raw: number): number {
-    const calibration = this.calibration;
-    if (!calibration || !lang) return raw;
-    return calibrateGroups(calibration, calibration.languages.indexOf(lang), calibration.groupOf[position]!, raw);
-  }
-
-  /** The stored (validated, cleaned) article. */
+  /** The stored (validated, cleaned) article, while it is in the active window. */
   article(id: string): NormalizedArticle {
     return this.articles[this.requirePosition(id)]!;
   }
@@ -480,3 +663,14 @@ export class StoryDetector {
   }
 }
 
+function checkThreshold(threshold: number): number {
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < -1 || threshold > 1) {
+    throw new InvalidOptionsError('similarityThreshold', `must be a number in [-1, 1], got ${threshold}`);
+  }
+  return threshold;
+}
+
+function checkDays(option: string, days: number): number {
+  if (typeof days !== 'number' || !(days > 0)) throw new InvalidOptionsError(option, `must be a positive number of days, got ${days}`);
+  return days;
+}

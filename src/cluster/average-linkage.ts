@@ -4,8 +4,12 @@
 // bridging article; average linkage merges two groups only when their members are similar
 // on average, so a bridge cannot pull two stories together. Candidate pairs come from a
 // nearest-neighbour graph, which keeps the work near-linear in the number of articles.
+//
+// The same state serves a batch (every item new, nothing grouped yet) and a live feed
+// (existing groups stay as they are; new items join them, open new groups, or bring two
+// groups together). Groups never split here: that needs a re-clustering from scratch.
 
-import { calibrate, type LanguageCalibration } from './language-calibration.js';
+import { calibrateGroups, type LanguageCalibration } from './language-calibration.js';
 import { MergeHeap } from './max-heap.js';
 
 /** A neighbour of item `i` in the candidate graph. */
@@ -57,150 +61,365 @@ export interface ClusterOptions {
  * ordered by their smallest index. Deterministic for the same input.
  */
 export function clusterStories(input: ClusterInput, options: ClusterOptions): number[][] {
-  const { count } = input;
-  const threshold = options.threshold;
-  const timeWindow = options.timeWindowMs ?? Infinity;
-  const maxPairs = options.maxLinkagePairs ?? 4096;
-  const vectors = input.vectors;
-  const rawSimilarity = input.similarity;
-  if (!vectors && !rawSimilarity) throw new TypeError('clusterStories needs `vectors` or `similarity`');
+  const linkage = new AverageLinkage(options);
+  linkage.setSpace({
+    ...(input.vectors ? { vectors: input.vectors } : {}),
+    ...(input.similarity ? { similarity: input.similarity } : {}),
+    ...(input.calibration ? { calibration: input.calibration } : {}),
+  });
+  linkage.addItems(input.count, input.time ?? (() => undefined));
+  const all = Array.from({ length: input.count }, (_, i) => i);
+  linkage.mergeFrom(all, input.neighbors);
+  return linkage.groups();
+}
 
-  // Union-find style bookkeeping: every group is addressed by its root item.
-  const parent = new Int32Array(count);
-  for (let i = 0; i < count; i++) parent[i] = i;
-  const members: number[][] = Array.from({ length: count }, (_, i) => [i]);
-  const version = new Float64Array(count);
-  const minTime = new Float64Array(count).fill(Infinity);
-  const maxTime = new Float64Array(count).fill(-Infinity);
-  if (input.time) {
-    for (let i = 0; i < count; i++) {
-      const t = input.time(i);
-      if (t !== undefined && Number.isFinite(t)) {
-        minTime[i] = t;
-        maxTime[i] = t;
+/** How items are compared: vectors (exact linkage from sums) or a pairwise function. */
+export interface LinkageSpace {
+  /** L2-normalised vectors by item; `undefined` only for removed items. */
+  vectors?: ReadonlyArray<Float32Array | undefined>;
+  /** Pairwise similarity, used when there are no vectors. */
+  similarity?(i: number, j: number): number;
+  /** Language-pair calibration; its `groupOf` must cover every live item. */
+  calibration?: LanguageCalibration;
+}
+
+/** One merge done by `mergeFrom`: group `gone` was folded into group `keep` (both roots). */
+export interface LinkageMerge {
+  keep: number;
+  gone: number;
+}
+
+interface Part {
+  group: number;
+  count: number;
+  sum: Float32Array;
+}
+
+const REMOVED = -1;
+
+/**
+ * Average-linkage groups over items 0..count-1, grown item by item. Every group is
+ * addressed by a root item (union-find); `groups()` lists them.
+ */
+export class AverageLinkage {
+  private threshold: number;
+  private timeWindow: number;
+  private readonly maxPairs: number;
+  private space: LinkageSpace = {};
+  private groupCount = 1;
+  private scale = new Float64Array(1).fill(1);
+  private offset = new Float64Array(1);
+
+  private parent: number[] = [];
+  // Indexed by root; empty for non-roots and removed items.
+  private members: number[][] = [];
+  private parts: Part[][] = [];
+  private version: number[] = [];
+  private minTime: number[] = [];
+  private maxTime: number[] = [];
+  private itemGroup: number[] = [];
+
+  constructor(options: ClusterOptions) {
+    this.threshold = options.threshold;
+    this.timeWindow = options.timeWindowMs ?? Infinity;
+    this.maxPairs = options.maxLinkagePairs ?? 4096;
+  }
+
+  /** Number of items ever added (removed ones included until `compact`). */
+  get count(): number {
+    return this.parent.length;
+  }
+
+  /** Changes threshold and time window for later merges; existing groups stay. */
+  setOptions(options: Pick<ClusterOptions, 'threshold' | 'timeWindowMs'>): void {
+    this.threshold = options.threshold;
+    this.timeWindow = options.timeWindowMs ?? Infinity;
+  }
+
+  /**
+   * Switches to a new comparison space (re-weighted vectors, new calibration) and rebuilds
+   * every group's sums in it: O(items × dimension). Groups keep their members.
+   */
+  setSpace(space: LinkageSpace): void {
+    if (!space.vectors && !space.similarity) throw new TypeError('AverageLinkage needs `vectors` or `similarity`');
+    this.space = space;
+    const calibration = space.calibration;
+    // The last calibration group collects items whose language is not calibrated; pairs
+    // involving it keep their raw similarity (scale 1, offset 0).
+    const g = calibration ? calibration.languages.length : 0;
+    this.groupCount = g + 1;
+    this.scale = new Float64Array(this.groupCount * this.groupCount).fill(1);
+    this.offset = new Float64Array(this.groupCount * this.groupCount);
+    if (calibration) {
+      for (let a = 0; a < g; a++) {
+        for (let b = 0; b < g; b++) {
+          this.scale[a * this.groupCount + b] = calibration.scale[a * g + b]!;
+          this.offset[a * this.groupCount + b] = calibration.offset[a * g + b]!;
+        }
       }
     }
-  }
-  // Vector path: each group keeps one sum vector per calibration group, so the average
-  // calibrated similarity of two groups costs O(parts × parts × dimension), never O(|A|·|B|).
-  // Sums are never changed in place, so a singleton's part can borrow its input vector.
-  const calibration = input.calibration;
-  const calibrated = calibration !== undefined;
-  const rawGroup = calibration ? calibration.languages.length : 0;
-  const groupCount = rawGroup + 1;
-  const scale = new Float64Array(groupCount * groupCount).fill(1);
-  const offset = new Float64Array(groupCount * groupCount);
-  if (calibration) {
-    const g = calibration.languages.length;
-    for (let a = 0; a < g; a++) {
-      for (let b = 0; b < g; b++) {
-        scale[a * groupCount + b] = calibration.scale[a * g + b]!;
-        offset[a * groupCount + b] = calibration.offset[a * g + b]!;
-      }
+    for (let i = 0; i < this.parent.length; i++) {
+      if (this.parent[i] !== REMOVED) this.itemGroup[i] = this.calibrationGroupOf(i);
+    }
+    for (let root = 0; root < this.parent.length; root++) {
+      if (this.parent[root] === root) this.parts[root] = this.partsOf(this.members[root]!);
     }
   }
-  const groupOfItem = (i: number): number => {
-    const g = calibration ? calibration.groupOf[i]! : 0;
-    return g < 0 ? rawGroup : g;
-  };
-  interface Part {
-    group: number;
-    count: number;
-    sum: Float32Array;
-  }
-  const parts: Part[][] | undefined = vectors ? vectors.map((v, i) => [{ group: groupOfItem(i), count: 1, sum: v }]) : undefined;
-  const pairSimilarity = rawSimilarity && calibrated ? (i: number, j: number) => calibrate(calibration, i, j, rawSimilarity(i, j)) : rawSimilarity;
 
-  const find = (i: number): number => {
+  /** Adds `count` new items as singleton groups; `time(i)` is the publication time of item i. */
+  addItems(count: number, time: (i: number) => number | undefined): void {
+    const first = this.parent.length;
+    for (let i = first; i < first + count; i++) {
+      this.parent.push(i);
+      this.members.push([i]);
+      this.version.push(0);
+      const t = time(i);
+      const known = t !== undefined && Number.isFinite(t);
+      this.minTime.push(known ? t : Infinity);
+      this.maxTime.push(known ? t : -Infinity);
+      this.itemGroup.push(this.calibrationGroupOf(i));
+      this.parts.push([]);
+      this.parts[i] = this.partsOf([i]);
+    }
+  }
+
+  /**
+   * Merges groups, most similar first, starting from the candidate edges of `items`
+   * (usually the items just added), until no candidate pair reaches the threshold.
+   * Returns the merges in the order they happened.
+   */
+  mergeFrom(items: readonly number[], neighbors: (i: number) => ReadonlyArray<CandidateEdge>): LinkageMerge[] {
+    // Sized for a few candidate pairs per item; the heap grows when it needs more.
+    const heap = new MergeHeap(Math.max(16, items.length * 4));
+    const scored = new Set<number>();
+    for (const i of items) {
+      const a = this.find(i);
+      if (a === REMOVED) continue;
+      scored.clear();
+      for (const edge of neighbors(i)) {
+        const j = edge.index;
+        if (j === i || j < 0 || j >= this.parent.length) continue;
+        const b = this.find(j);
+        if (b === REMOVED || b === a || scored.has(b)) continue;
+        if (!this.spanAllows(a, b)) continue;
+        // Between two singletons the linkage is the edge itself; a group already formed
+        // (live feed) is scored as a whole, once per item.
+        const singletons = this.members[a]!.length === 1 && this.members[b]!.length === 1;
+        const similarity = singletons ? this.calibrated(i, j, edge.similarity) : this.linkage(a, b);
+        if (!singletons) scored.add(b);
+        if (!(similarity >= this.threshold)) continue;
+        const [left, right] = a < b ? [a, b] : [b, a];
+        heap.push(similarity, left, right, this.version[left]! + this.version[right]!);
+      }
+    }
+
+    // Stale entries hold an upper bound of the current linkage (average linkage is reducible:
+    // a merged group is never closer to a third group than the closer of its parts), so
+    // re-scoring an entry on pop and pushing it back keeps the merge order exact.
+    const merges: LinkageMerge[] = [];
+    const top = { score: 0, left: 0, right: 0, stamp: 0 };
+    while (heap.pop(top)) {
+      const a = this.find(top.left);
+      const b = this.find(top.right);
+      if (a === b || a === REMOVED || b === REMOVED) continue;
+      const stamp = this.version[a]! + this.version[b]!;
+      const fresh = a === top.left && b === top.right && stamp === top.stamp;
+      if (!this.spanAllows(a, b)) continue;
+      if (!fresh) {
+        const score = this.linkage(a, b);
+        if (score >= this.threshold) heap.push(score, Math.min(a, b), Math.max(a, b), stamp);
+        continue;
+      }
+      merges.push(this.union(a, b));
+    }
+    return merges;
+  }
+
+  /**
+   * Puts item i into the group of item `firstOf[i]` for every i (restoring a saved
+   * grouping), regardless of threshold and time window.
+   */
+  joinGroups(firstOf: readonly number[]): void {
+    for (let i = 0; i < firstOf.length; i++) {
+      const a = this.find(i);
+      const b = this.find(firstOf[i]!);
+      if (a !== b && a !== REMOVED && b !== REMOVED) this.union(a, b);
+    }
+  }
+
+  /** Root of item i's group, or -1 when the item was removed. */
+  find(i: number): number {
     let root = i;
-    while (parent[root] !== root) root = parent[root]!;
-    while (parent[i] !== root) {
-      const next = parent[i]!;
-      parent[i] = root;
+    while (this.parent[root] !== root) {
+      if (this.parent[root] === REMOVED) return REMOVED;
+      root = this.parent[root]!;
+    }
+    while (this.parent[i] !== root) {
+      const next = this.parent[i]!;
+      this.parent[i] = root;
       i = next;
     }
     return root;
-  };
+  }
 
-  const linkage = (a: number, b: number): number => {
-    const ma = members[a]!;
-    const mb = members[b]!;
-    if (parts) {
+  /** Members of the group rooted at `root`, in the order they joined it (not sorted). */
+  membersOf(root: number): readonly number[] {
+    return this.members[root]!;
+  }
+
+  /** Latest publication time in the group (-Infinity when it has no dated member). */
+  latestTimeOf(root: number): number {
+    return this.maxTime[root]!;
+  }
+
+  /** Every live group's root, ascending. */
+  roots(): number[] {
+    const roots: number[] = [];
+    for (let i = 0; i < this.parent.length; i++) if (this.parent[i] === i) roots.push(i);
+    return roots;
+  }
+
+  /** Live groups, each sorted ascending, ordered by their smallest item. */
+  groups(): number[][] {
+    const groups = this.roots().map((root) => this.members[root]!.slice().sort((x, y) => x - y));
+    groups.sort((x, y) => x[0]! - y[0]!);
+    return groups;
+  }
+
+  /** Removes a whole group (eviction); its items stay counted until `compact`. */
+  removeGroup(root: number): void {
+    for (const m of this.members[root]!) this.parent[m] = REMOVED;
+    this.members[root] = [];
+    this.parts[root] = [];
+  }
+
+  /**
+   * Drops removed items and renumbers the rest: `newIndexOf[i]` is item i's new index
+   * (-1 for removed items), increasing with i.
+   */
+  compact(newIndexOf: Int32Array, newCount: number): void {
+    const parent = new Array<number>(newCount);
+    const members: number[][] = Array.from({ length: newCount }, () => []);
+    const parts: Part[][] = Array.from({ length: newCount }, () => []);
+    const version = new Array<number>(newCount).fill(0);
+    const minTime = new Array<number>(newCount).fill(Infinity);
+    const maxTime = new Array<number>(newCount).fill(-Infinity);
+    const itemGroup = new Array<number>(newCount).fill(0);
+    for (let i = 0; i < this.parent.length; i++) {
+      const to = newIndexOf[i]!;
+      if (to < 0) continue;
+      const root = this.find(i);
+      parent[to] = newIndexOf[root]!;
+      itemGroup[to] = this.itemGroup[i]!;
+      if (root === i) {
+        members[to] = this.members[i]!.map((m) => newIndexOf[m]!);
+        parts[to] = this.parts[i]!;
+        version[to] = this.version[i]!;
+        minTime[to] = this.minTime[i]!;
+        maxTime[to] = this.maxTime[i]!;
+      }
+    }
+    this.parent = parent;
+    this.members = members;
+    this.parts = parts;
+    this.version = version;
+    this.minTime = minTime;
+    this.maxTime = maxTime;
+    this.itemGroup = itemGroup;
+  }
+
+  private calibrationGroupOf(i: number): number {
+    const calibration = this.space.calibration;
+    const g = calibration ? calibration.groupOf[i] : undefined;
+    return g === undefined || g < 0 ? this.groupCount - 1 : g;
+  }
+
+  private calibrated(i: number, j: number, raw: number): number {
+    const calibration = this.space.calibration;
+    if (!calibration) return raw;
+    const a = this.itemGroup[i]!;
+    const b = this.itemGroup[j]!;
+    const last = this.groupCount - 1;
+    return calibrateGroups(calibration, a === last ? -1 : a, b === last ? -1 : b, raw);
+  }
+
+  private partsOf(items: readonly number[]): Part[] {
+    const vectors = this.space.vectors;
+    if (!vectors || items.length === 0) return [];
+    const byGroup = new Map<number, Part>();
+    for (const i of items) {
+      const vector = vectors[i]!;
+      const group = this.itemGroup[i]!;
+      const part = byGroup.get(group);
+      if (!part) {
+        // Sums are never changed in place, so a singleton's part can borrow its vector.
+        byGroup.set(group, { group, count: 1, sum: vector });
+        continue;
+      }
+      const sum = part.count === 1 ? new Float32Array(part.sum) : part.sum;
+      for (let d = 0; d < sum.length; d++) sum[d] = sum[d]! + vector[d]!;
+      byGroup.set(group, { group, count: part.count + 1, sum });
+    }
+    return [...byGroup.values()];
+  }
+
+  // Each group keeps one sum vector per calibration group, so the average calibrated
+  // similarity of two groups costs O(parts × parts × dimension), never O(|A|·|B|).
+  private linkage(a: number, b: number): number {
+    const ma = this.members[a]!;
+    const mb = this.members[b]!;
+    if (this.space.vectors) {
       let total = 0;
-      for (const pa of parts[a]!) {
-        for (const pb of parts[b]!) {
-          const k = pa.group * groupCount + pb.group;
+      for (const pa of this.parts[a]!) {
+        for (const pb of this.parts[b]!) {
+          const k = pa.group * this.groupCount + pb.group;
           const sa = pa.sum;
           const sb = pb.sum;
           let d = 0;
           for (let x = 0; x < sa.length; x++) d += sa[x]! * sb[x]!;
-          total += pa.count * pb.count * offset[k]! + scale[k]! * d;
+          total += pa.count * pb.count * this.offset[k]! + this.scale[k]! * d;
         }
       }
       return total / (ma.length * mb.length);
     }
+    const similarity = this.space.similarity!;
     const pairs = ma.length * mb.length;
-    if (pairs <= maxPairs) {
+    if (pairs <= this.maxPairs) {
       let total = 0;
-      for (const i of ma) for (const j of mb) total += pairSimilarity!(i, j);
+      for (const i of ma) for (const j of mb) total += this.calibrated(i, j, similarity(i, j));
       return total / pairs;
     }
     // Deterministic stride sample over the pair grid.
-    const step = pairs / maxPairs;
+    const step = pairs / this.maxPairs;
     let total = 0;
-    for (let s = 0; s < maxPairs; s++) {
+    for (let s = 0; s < this.maxPairs; s++) {
       const p = Math.floor(s * step);
-      total += pairSimilarity!(ma[Math.floor(p / mb.length)]!, mb[p % mb.length]!);
+      const i = ma[Math.floor(p / mb.length)]!;
+      const j = mb[p % mb.length]!;
+      total += this.calibrated(i, j, similarity(i, j));
     }
-    return total / maxPairs;
-  };
-
-  const spanAllows = (a: number, b: number): boolean => {
-    if (timeWindow === Infinity) return true;
-    const lo = Math.min(minTime[a]!, minTime[b]!);
-    const hi = Math.max(maxTime[a]!, maxTime[b]!);
-    return !(hi - lo > timeWindow);
-  };
-
-  const heap = new MergeHeap(Math.max(16, count * 2));
-  for (let i = 0; i < count; i++) {
-    for (const edge of input.neighbors(i)) {
-      const j = edge.index;
-      if (j === i || j < 0 || j >= count) continue;
-      const similarity = calibrate(calibration, i, j, edge.similarity);
-      if (!(similarity >= threshold) || !spanAllows(i, j)) continue;
-      const [a, b] = i < j ? [i, j] : [j, i];
-      heap.push(similarity, a, b, 0);
-    }
+    return total / this.maxPairs;
   }
 
-  // Stale entries hold an upper bound of the current linkage (average linkage is reducible:
-  // a merged group is never closer to a third group than the closer of its parts), so
-  // re-scoring an entry on pop and pushing it back keeps the merge order exact.
-  const top = { score: 0, left: 0, right: 0, stamp: 0 };
-  while (heap.pop(top)) {
-    const a = find(top.left);
-    const b = find(top.right);
-    if (a === b) continue;
-    const stamp = version[a]! + version[b]!;
-    const fresh = a === top.left && b === top.right && stamp === top.stamp;
-    if (!spanAllows(a, b)) continue;
-    if (!fresh) {
-      const score = linkage(a, b);
-      if (score >= threshold) heap.push(score, Math.min(a, b), Math.max(a, b), stamp);
-      continue;
-    }
-    // Merge the smaller group into the larger one.
-    const [keep, gone] = members[a]!.length >= members[b]!.length ? [a, b] : [b, a];
-    parent[gone] = keep;
-    for (const m of members[gone]!) members[keep]!.push(m);
-    members[gone] = [];
-    minTime[keep] = Math.min(minTime[keep]!, minTime[gone]!);
-    maxTime[keep] = Math.max(maxTime[keep]!, maxTime[gone]!);
-    version[keep] = version[keep]! + version[gone]! + 1;
-    if (parts) {
-      const merged = parts[keep]!.slice();
-      for (const part of parts[gone]!) {
+  private spanAllows(a: number, b: number): boolean {
+    if (this.timeWindow === Infinity) return true;
+    const lo = Math.min(this.minTime[a]!, this.minTime[b]!);
+    const hi = Math.max(this.maxTime[a]!, this.maxTime[b]!);
+    return !(hi - lo > this.timeWindow);
+  }
+
+  // Folds the smaller group into the larger one.
+  private union(a: number, b: number): LinkageMerge {
+    const [keep, gone] = this.members[a]!.length >= this.members[b]!.length ? [a, b] : [b, a];
+    this.parent[gone] = keep;
+    for (const m of this.members[gone]!) this.members[keep]!.push(m);
+    this.members[gone] = [];
+    this.minTime[keep] = Math.min(this.minTime[keep]!, this.minTime[gone]!);
+    this.maxTime[keep] = Math.max(this.maxTime[keep]!, this.maxTime[gone]!);
+    this.version[keep] = this.version[keep]! + this.version[gone]! + 1;
+    if (this.space.vectors) {
+      const merged = this.parts[keep]!.slice();
+      for (const part of this.parts[gone]!) {
         const at = merged.findIndex((p) => p.group === part.group);
         if (at < 0) {
           merged.push(part);
@@ -211,15 +430,9 @@ export function clusterStories(input: ClusterInput, options: ClusterOptions): nu
         for (let d = 0; d < sum.length; d++) sum[d] = sum[d]! + other[d]!;
         merged[at] = { group: part.group, count: part.count + merged[at]!.count, sum };
       }
-      parts[keep] = merged;
-      parts[gone] = [];
+      this.parts[keep] = merged;
+      this.parts[gone] = [];
     }
+    return { keep, gone };
   }
-
-  const groups: number[][] = [];
-  for (let i = 0; i < count; i++) {
-    if (find(i) === i) groups.push(members[i]!.slice().sort((x, y) => x - y));
-  }
-  groups.sort((x, y) => x[0]! - y[0]!);
-  return groups;
 }

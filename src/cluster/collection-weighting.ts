@@ -29,6 +29,18 @@ export class CollectionWeighting {
     this.count++;
   }
 
+  /** Stops counting a vector counted with `add` (an evicted article). */
+  remove(vector: Float32Array): void {
+    const df = this.documentFrequency;
+    for (let d = 0; d < vector.length; d++) {
+      if (vector[d] !== 0) {
+        df[d] = df[d]! - 1;
+        this.nonZero--;
+      }
+    }
+    this.count--;
+  }
+
   /**
    * True when reweighting changes anything: vectors use under half of the dimensions on
    * average (sparse), and there are at least two articles.
@@ -43,13 +55,15 @@ export class CollectionWeighting {
     return Float32Array.from(this.documentFrequency, (df) => Math.log((1 + n) / (1 + df)) + 1);
   }
 
-  /** `vector` scaled by `weights` and L2-normalised, as a new array. */
-  static apply(vector: Float32Array, weights: Float32Array): Float32Array {
-    const out = new Float32Array(vector.length);
+  /** `vector` scaled by `weights` and L2-normalised, into `out` (a new array by default). */
+  static apply(vector: Float32Array, weights: Float32Array, out: Float32Array = new Float32Array(vector.length)): Float32Array {
     let norm = 0;
     for (let d = 0; d < vector.length; d++) {
       const x = vector[d]!;
-      if (x === 0) continue;
+      if (x === 0) {
+        out[d] = 0;
+        continue;
+      }
       const y = x * weights[d]!;
       out[d] = y;
       norm += y * y;

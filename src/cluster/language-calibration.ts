@@ -36,7 +36,7 @@ export interface LanguageCalibrationOptions {
 /** Per language pair: calibrated = offset + scale × raw. */
 export interface LanguageCalibration {
   /** Calibration group of each item; -1 when its language is uncalibrated. */
-  readonly groupOf: Int32Array;
+  readonly groupOf: ArrayLike<number>;
   /** Language code of each group. */
   readonly languages: readonly string[];
   /** Row-major groups × groups tables. */
@@ -58,7 +58,7 @@ export interface PairStatistics {
  * fewer than two languages are frequent enough to calibrate.
  */
 export function estimateLanguageCalibration(
-  vectors: ReadonlyArray<Float32Array>,
+  vectors: ReadonlyArray<Float32Array | undefined>,
   languageOf: (i: number) => string | undefined,
   options: LanguageCalibrationOptions = {},
 ): { calibration: LanguageCalibration; statistics: PairStatistics[] } | undefined {
@@ -94,7 +94,7 @@ export function estimateLanguageCalibration(
         const i = ma[Math.floor(next() * ma.length)]!;
         const j = mb[Math.floor(next() * mb.length)]!;
         if (i === j) continue;
-        const sim = dot(vectors[i]!, vectors[j]!);
+        const sim = dot(vectors[i]!, vectors[j]!); // items with a language have vectors
         sum += sim;
         squares += sim * sim;
         count++;

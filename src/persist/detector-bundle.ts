@@ -10,6 +10,8 @@
 //   vectors.f32     count x dimension float32, little-endian, row-major (embedder space)
 //   neighbors.bin   u32 list length per article, then all neighbour positions (u32),
 //                   then all their similarities (f64), little-endian
+//   stories.json    (version 2) the first member of each article's story, the feed clock,
+//                   and the archive: its folder, or the archived stories themselves
 //   index/          the ANN index, saved by its own save(dir) (it carries its own checksums)
 
 import { readFile } from 'node:fs/promises';
@@ -20,18 +22,22 @@ import { ANN_META_FILE } from '../ann/ann-files.js';
 import { loadAnnIndex } from '../ann/create-ann-index.js';
 import type { AnnIndexKindChoice } from '../ann/create-ann-index.js';
 import type { CandidateEdge } from '../cluster/average-linkage.js';
+import type { StoryCluster } from '../cluster/story-cluster.js';
 import type { LanguageCalibrationOptions } from '../cluster/language-calibration.js';
 import { BundleError, isSamestoryError } from '../errors.js';
 import { sha256Of, writeFileDurably } from './durable-files.js';
 
 export const BUNDLE_FORMAT = 'samestory-detector-bundle';
-/** Bundle versions this code reads; bump when the layout changes incompatibly. */
-export const BUNDLE_VERSION = 1;
+/** Bundle version this code writes; bump when the layout changes incompatibly. */
+export const BUNDLE_VERSION = 2;
+// Version 1 bundles (no stories.json) are still read: their stories are clustered on load.
+const READABLE_VERSIONS = [1, 2];
 
 export const MANIFEST_FILE = 'manifest.json';
 const ARTICLES_FILE = 'articles.json';
 const VECTORS_FILE = 'vectors.f32';
 const NEIGHBORS_FILE = 'neighbors.bin';
+const STORIES_FILE = 'stories.json';
 const INDEX_DIR = 'index';
 const INDEX_META = `${INDEX_DIR}/${ANN_META_FILE}`;
 
@@ -40,6 +46,8 @@ export interface SavedDetectorOptions {
   similarityThreshold: number;
   /** null stands for Infinity (no time window), which JSON cannot hold. */
   timeWindowDays: number | null;
+  /** null stands for Infinity (no eviction); absent in version 1 bundles. */
+  activeWindowDays?: number | null;
   neighbors: number;
   batchSize: number;
   calibrateLanguages: false | LanguageCalibrationOptions;
@@ -70,7 +78,19 @@ export interface DetectorState {
   vectors: Float32Array[];
   neighborLists: CandidateEdge[][];
   index: AnnIndex;
+  /** Story of each article as the position of its first member; absent in version 1 bundles. */
+  stories?: SavedStories;
+  /** Where archived stories are: their folder, or the stories themselves. */
+  archive?: SavedArchive;
 }
+
+export interface SavedStories {
+  storyFirst: number[];
+  /** Newest publication time seen (the feed clock), epoch ms. */
+  clock: number | null;
+}
+
+export type SavedArchive = { dir: string } | { stories: StoryCluster[] };
 
 /**
  * Writes `state` into the empty folder `dir`, every file fsynced, the manifest last.
@@ -81,8 +101,15 @@ export async function writeDetectorBundle(dir: string, state: DetectorState): Pr
   const articles = Buffer.from(JSON.stringify(state.articles), 'utf8');
   const vectors = encodeVectors(state.vectors, dimension);
   const { bytes: neighbors, edges } = encodeNeighbors(state.neighborLists);
+  const stories = Buffer.from(JSON.stringify({ ...state.stories, archive: state.archive ?? { stories: [] } }), 'utf8');
   const files: Record<string, FileRecord> = {};
-  for (const [name, data] of [[ARTICLES_FILE, articles], [VECTORS_FILE, vectors], [NEIGHBORS_FILE, neighbors]] as const) {
+  const contents = [
+    [ARTICLES_FILE, articles],
+    [VECTORS_FILE, vectors],
+    [NEIGHBORS_FILE, neighbors],
+    [STORIES_FILE, stories],
+  ] as const;
+  for (const [name, data] of contents) {
     await writeFileDurably(path.join(dir, name), data);
     files[name] = { bytes: data.length, sha256: sha256Of(data) };
   }
@@ -141,6 +168,7 @@ async function readContents(dir: string, manifest: BundleManifest): Promise<Dete
   const vectorsBytes = await readChecked(dir, VECTORS_FILE, manifest);
   const neighborsBytes = await readChecked(dir, NEIGHBORS_FILE, manifest);
   await readChecked(dir, INDEX_META, manifest);
+  const storiesBytes = manifest.version >= 2 ? await readChecked(dir, STORIES_FILE, manifest) : undefined;
 
   // Binary files first: their sizes follow from the counts alone, the clearest message.
   const vectors = decodeVectors(vectorsBytes, count, dimension, path.join(dir, VECTORS_FILE));
@@ -155,7 +183,13 @@ async function readContents(dir: string, manifest: BundleManifest): Promise<Dete
   if (ids.length !== count || ids.some((id, i) => id !== articles[i]!.id)) {
     throw new BundleError(indexDir, 'index ids do not match the saved articles');
   }
-  return { embedder: manifest.embedder, options: manifest.options, articles, vectors, neighborLists, index };
+  const state: DetectorState = { embedder: manifest.embedder, options: manifest.options, articles, vectors, neighborLists, index };
+  if (storiesBytes) {
+    const { stories, archive } = decodeStories(storiesBytes, count, path.join(dir, STORIES_FILE));
+    state.stories = stories;
+    state.archive = archive;
+  }
+  return state;
 }
 
 async function readWhole(file: string, what: string): Promise<Buffer> {
@@ -292,16 +326,55 @@ function decodeArticles(bytes: Buffer, count: number, file: string): NormalizedA
   });
 }
 
+function decodeStories(bytes: Buffer, count: number, file: string): { stories: SavedStories; archive: SavedArchive } {
+  const fail = (message: string): never => {
+    throw new BundleError(file, message);
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new BundleError(file, 'is not valid JSON (truncated or corrupt)', { cause: error });
+  }
+  if (!isObject(raw)) return fail('must be a JSON object');
+  const storyFirst = raw.storyFirst;
+  if (!Array.isArray(storyFirst) || storyFirst.length !== count) fail(`storyFirst must list ${count} positions`);
+  const first = storyFirst as unknown[];
+  // Each article points at its story's first member, which is no later than itself and
+  // points at itself: anything else is not a grouping this code wrote.
+  for (let i = 0; i < count; i++) {
+    const f = first[i];
+    if (!isCount(f) || f > i || first[f] !== f) fail(`storyFirst[${i}] is not the first member of a story`);
+  }
+  const clock = raw.clock;
+  if (clock !== null && clock !== undefined && !(typeof clock === 'number' && Number.isFinite(clock))) fail('clock must be epoch ms or null');
+  const archive = raw.archive;
+  let savedArchive: SavedArchive;
+  if (isObject(archive) && typeof archive.dir === 'string' && archive.dir !== '') {
+    savedArchive = { dir: archive.dir };
+  } else if (isObject(archive) && Array.isArray(archive.stories)) {
+    for (const story of archive.stories as unknown[]) {
+      if (!isObject(story) || typeof story.id !== 'string' || !Array.isArray(story.articleIds) || !Array.isArray(story.members)) {
+        fail('archive.stories must hold story clusters');
+      }
+    }
+    savedArchive = { stories: archive.stories as StoryCluster[] };
+  } else {
+    return fail('archive must be { dir } or { stories }');
+  }
+  return { stories: { storyFirst: first as number[], clock: (clock as number | null | undefined) ?? null }, archive: savedArchive };
+}
+
 function checkManifest(raw: unknown, file: string): BundleManifest {
   const fail = (message: string): never => {
     throw new BundleError(file, message);
   };
   if (!isObject(raw)) return fail('manifest must be a JSON object');
   if (raw.format !== BUNDLE_FORMAT) fail(`not a samestory detector bundle (format is ${JSON.stringify(raw.format)})`);
-  if (raw.version !== BUNDLE_VERSION) {
+  if (!READABLE_VERSIONS.includes(raw.version as number)) {
     fail(
-      `bundle format version ${JSON.stringify(raw.version)} is not supported (this samestory reads version ` +
-        `${BUNDLE_VERSION}); save it again with this version, or upgrade samestory`,
+      `bundle format version ${JSON.stringify(raw.version)} is not supported (this samestory reads versions ` +
+        `${READABLE_VERSIONS.join(' and ')}); save it again with this version, or upgrade samestory`,
     );
   }
   const embedder = raw.embedder;
@@ -315,7 +388,8 @@ function checkManifest(raw: unknown, file: string): BundleManifest {
   checkOptions(raw.options, fail);
   const files = raw.files;
   if (!isObject(files)) return fail('files must be an object');
-  for (const name of [ARTICLES_FILE, VECTORS_FILE, NEIGHBORS_FILE, INDEX_META]) {
+  const required = [ARTICLES_FILE, VECTORS_FILE, NEIGHBORS_FILE, INDEX_META, ...(raw.version === 1 ? [] : [STORIES_FILE])];
+  for (const name of required) {
     const record = files[name];
     if (!isObject(record) || !isCount(record.bytes) || typeof record.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(record.sha256)) {
       fail(`files['${name}'] must be { bytes, sha256 }`);
@@ -331,6 +405,10 @@ function checkOptions(raw: unknown, fail: (message: string) => never): void {
   const days = raw.timeWindowDays;
   if (days !== null && !(typeof days === 'number' && days > 0 && Number.isFinite(days))) {
     fail('options.timeWindowDays must be a positive number or null');
+  }
+  const active = raw.activeWindowDays;
+  if (active !== undefined && active !== null && !(typeof active === 'number' && active > 0 && Number.isFinite(active))) {
+    fail('options.activeWindowDays must be a positive number or null');
   }
   for (const key of ['neighbors', 'batchSize'] as const) {
     if (!isCount(raw[key]) || (raw[key] as number) < 1) fail(`options.${key} must be a positive integer`);

@@ -17,6 +17,12 @@ export interface LoadDetectorOptions {
    * @example { embedder: await createEmbedder({ kind: 'transformers', model: 'Xenova/multilingual-e5-small' }) }
    */
   embedder?: Embedder;
+  /**
+   * Folder of the archived stories, when the detector was saved with `archiveDir` and the
+   * folder has moved since.
+   * @default the folder recorded in the bundle
+   */
+  archiveDir?: string;
 }
 
 /** Writes `state` as the new current bundle of `dir`; the previous one stays loadable until the switch. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoryDetector } from '../../src/detector.js';
 import { BundleError } from '../../src/errors.js';
+import { BUNDLE_VERSION } from '../../src/persist/detector-bundle.js';
 import { WordHashEmbedder } from '../support/word-hash-embedder.js';
 import { firstArticles, laterArticles } from './story-articles.js';
 
@@ -95,8 +96,8 @@ describe('loading a damaged bundle', () => {
 
   it('refuses a bundle of a future format version and says to upgrade', async () => {
     const manifest = JSON.parse(await readFile(path.join(bundle, 'manifest.json'), 'utf8'));
-    await forgeManifest({ ...manifest, version: 2 });
-    expect((await loadError()).message).toMatch(/version 2 is not supported.*upgrade samestory/);
+    await forgeManifest({ ...manifest, version: BUNDLE_VERSION + 1 });
+    expect((await loadError()).message).toMatch(new RegExp(`version ${BUNDLE_VERSION + 1} is not supported.*upgrade samestory`));
   });
 
   it('refuses a manifest whose counts disagree with the files', async () => {

@@ -1,8 +1,18 @@
 // samestory's public API. Everything a user imports comes from here; nothing else is public.
 
 // The facade: articles in, story clusters out.
-export { StoryDetector, DEFAULT_TIME_WINDOW_DAYS } from './detector.js';
-export type { StoryDetectorOptions, AddOptions, AddResult, MatchOptions, StoryMatch } from './detector.js';
+export { StoryDetector, DEFAULT_TIME_WINDOW_DAYS, DEFAULT_ACTIVE_WINDOW_DAYS } from './detector.js';
+export type {
+  StoryDetectorOptions,
+  AddOptions,
+  AddResult,
+  MatchOptions,
+  StoryMatch,
+  ReclusterOptions,
+  ClustersOptions,
+} from './detector.js';
+// What an add, eviction or re-clustering did to the stories.
+export type { StoryChange } from './cluster/live-stories.js';
 export type { LoadDetectorOptions } from './persist/detector-store.js';
 export { BUNDLE_FORMAT, BUNDLE_VERSION } from './persist/detector-bundle.js';
 

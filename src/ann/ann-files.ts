@@ -37,10 +37,15 @@ export interface AnnMeta {
   dataBytes: number;
   dataSha256: string;
   idMap: IdMapData;
+  /**
+   * Storage slots the data file holds, when slots of deleted vectors are reused (HNSW);
+   * absent means one slot per label ever handed out.
+   */
+  slots?: number;
 }
 
 /** The part of the meta an index supplies; the file facts are filled in by `saveAnnFiles`. */
-export type AnnMetaBody = Pick<AnnMeta, 'kind' | 'dimension' | 'size' | 'options' | 'idMap'>;
+export type AnnMetaBody = Pick<AnnMeta, 'kind' | 'dimension' | 'size' | 'options' | 'idMap' | 'slots'>;
 
 export interface SaveSteps {
   /**
@@ -126,6 +131,9 @@ export async function readAnnMeta(dir: string, expectedKind?: AnnIndexKind): Pro
     idMap = IdMap.fromJSON(meta.idMap);
   } catch (error) {
     throw new BundleError(metaPath, (error as Error).message, { cause: error });
+  }
+  if (meta.slots !== undefined && (!isCount(meta.slots) || meta.slots < idMap.size || meta.slots > idMap.labelCount)) {
+    throw new BundleError(metaPath, `meta says ${String(meta.slots)} slots, impossible for ${idMap.size} live of ${idMap.labelCount} labels`);
   }
   if (idMap.size !== meta.size) {
     throw new BundleError(metaPath, `meta says ${meta.size} vectors but its id map has ${idMap.size} live ids`);

@@ -65,6 +65,9 @@ export class HnswIndex implements AnnIndex {
   #options: Readonly<Required<HnswIndexOptions>>;
   #native: NativeIndex;
   #idMap = new IdMap();
+  // Native storage slots in use; deleted vectors' slots are reused by later adds
+  // (hnswlib's replace_deleted), so a feed that deletes as much as it adds stays bounded.
+  #slots = 0;
 
   constructor(dimension: number, options: HnswIndexOptions = {}) {
     checkDimension(dimension);
@@ -77,6 +80,7 @@ export class HnswIndex implements AnnIndex {
       m: resolved.M,
       efConstruction: resolved.efConstruction,
       randomSeed: resolved.seed,
+      allowReplaceDeleted: true,
     });
   }
 
@@ -100,12 +104,15 @@ export class HnswIndex implements AnnIndex {
 
   addMany(items: ReadonlyArray<{ id: string; vector: Float32Array }>): void {
     const units = checkBatch(items, this.dimension, this.#idMap);
-    this.#reserve(this.#idMap.labelCount + units.length);
+    const free = this.#slots - this.#idMap.size;
+    this.#reserve(this.#slots + Math.max(0, units.length - free));
     items.forEach((item, i) => {
+      const reuse = this.#slots > this.#idMap.size;
       // The label is taken only once hnswlib has accepted the point, so a native failure
       // cannot leave an id that points at nothing.
-      this.#native.addPoint(Array.from(units[i]!), this.#idMap.labelCount);
+      this.#native.addPoint(Array.from(units[i]!), this.#idMap.labelCount, reuse);
       this.#idMap.assign(item.id);
+      if (!reuse) this.#slots++;
     });
   }
 
@@ -164,11 +171,12 @@ export class HnswIndex implements AnnIndex {
           size: this.#idMap.size,
           options: { ...this.options },
           idMap: this.#idMap.toJSON(),
+          slots: this.#slots,
         };
       },
       // hnswlib's writer does not check its stream, so a full disk would go unnoticed.
       verify: async (tempPath, meta) => {
-        const count = meta.idMap.ids.length;
+        const count = meta.slots ?? meta.idMap.ids.length;
         const { M } = this.options;
         await checkHnswFile(tempPath, { dimension: this.dimension, M, count, maxCapacity: maxCapacity(this.options, count) });
       },
@@ -190,22 +198,23 @@ export class HnswIndex implements AnnIndex {
       throw new BundleError(metaPath, `stored options are invalid: ${(error as Error).message}`, { cause: error });
     }
     // Every size in the file is checked before hnswlib sees it: its loader trusts them.
-    const count = idMap.labelCount;
+    const count = meta.slots ?? idMap.labelCount;
     const expected = { dimension: meta.dimension, M: options.M, count, maxCapacity: maxCapacity(options, count) };
     await checkHnswFile(dataPath, expected);
     await verifyDataChecksum(loaded);
     // A minimal graph to start from; readIndex replaces it with the file's own capacity.
     const index = new HnswIndex(meta.dimension, { ...options, maxElements: 1 });
     try {
-      await index.#native.readIndex(dataPath);
+      await index.#native.readIndex(dataPath, true);
     } catch (error) {
       if (isSamestoryError(error)) throw error;
       throw new BundleError(dataPath, `hnswlib could not read the index: ${String(error)}`, { cause: error });
     }
-    if (index.#native.getCurrentCount() !== idMap.labelCount) {
+    if (index.#native.getCurrentCount() !== count) {
       throw new BundleError(dataPath, 'hnswlib read a different number of vectors than the meta lists');
     }
     index.#idMap = idMap;
+    index.#slots = count;
     index.#options = Object.freeze(options);
     return index;
   }

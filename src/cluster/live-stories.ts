@@ -4,6 +4,7 @@
 // long as the story lives; in a merge the older story's id survives.
 
 import { AverageLinkage, type CandidateEdge, type ClusterOptions, type LinkageSpace } from './average-linkage.js';
+import { storyIdFor } from './story-cluster.js';
 
 /** What an add, an eviction or a re-clustering did to the stories. */
 export type StoryChange =
@@ -39,11 +40,14 @@ export class LiveStories {
   private linkage: AverageLinkage;
   // First member of each position's story as last reported: tells old stories apart.
   private storyFirst: number[] = [];
+  // Story id of a story whose first member is at `position`.
+  private readonly storyIdAt: (position: number) => string;
 
   constructor(
     private options: Pick<ClusterOptions, 'threshold' | 'timeWindowMs'>,
     private readonly idOf: (position: number) => string,
   ) {
+    this.storyIdAt = (position) => storyIdFor(idOf(position));
     this.linkage = new AverageLinkage(options);
   }
 
@@ -79,7 +83,7 @@ export class LiveStories {
         else origins.add(this.storyFirst[m]!);
       }
       for (const m of members) this.storyFirst[m] = storyFirst;
-      const storyId = this.idOf(storyFirst);
+      const storyId = this.storyIdAt(storyFirst);
       if (origins.size === 0) {
         changes.push({ type: 'created', storyId, articleIds: joined });
         continue;
@@ -88,7 +92,7 @@ export class LiveStories {
       // that story's id carries on.
       changes.push({ type: 'updated', storyId, addedArticleIds: joined, removedArticleIds: [] });
       for (const origin of [...origins].sort((a, b) => a - b)) {
-        if (origin !== storyFirst) changes.push({ type: 'merged', storyId, mergedStoryId: this.idOf(origin) });
+        if (origin !== storyFirst) changes.push({ type: 'merged', storyId, mergedStoryId: this.storyIdAt(origin) });
       }
     }
     return changes;
@@ -106,7 +110,7 @@ export class LiveStories {
 
   /** Story id of the story holding `position`. */
   storyIdOf(position: number): string {
-    return this.idOf(this.storyFirst[position]!);
+    return this.storyIdAt(this.storyFirst[position]!);
   }
 
   /** Members of every live story, each ascending (the first is the story's first article). */
@@ -172,23 +176,23 @@ export class LiveStories {
       const head = group[0]!;
       for (const m of group) storyFirst[m] = head;
       const old = before.get(head);
-      const storyId = this.idOf(head);
+      const storyId = this.storyIdAt(head);
       if (!old || this.storyFirst[head] !== head) {
-        changes.push({ type: 'created', storyId, articleIds: group.map(this.idOf) });
+        changes.push({ type: 'created', storyId, articleIds: group.map((m) => this.idOf(m)) });
         continue;
       }
       survivors.add(head);
       const inGroup = new Set(group);
       const wasIn = new Set(old);
-      const addedArticleIds = group.filter((m) => !wasIn.has(m)).map(this.idOf);
-      const removedArticleIds = old.filter((m) => !inGroup.has(m)).map(this.idOf);
+      const addedArticleIds = group.filter((m) => !wasIn.has(m)).map((m) => this.idOf(m));
+      const removedArticleIds = old.filter((m) => !inGroup.has(m)).map((m) => this.idOf(m));
       if (addedArticleIds.length + removedArticleIds.length > 0) {
         changes.push({ type: 'updated', storyId, addedArticleIds, removedArticleIds });
       }
     }
     // An old story whose first article now sits in another story was folded into that one.
     for (const f of before.keys()) {
-      if (!survivors.has(f)) changes.push({ type: 'merged', storyId: this.idOf(storyFirst[f]!), mergedStoryId: this.idOf(f) });
+      if (!survivors.has(f)) changes.push({ type: 'merged', storyId: this.storyIdAt(storyFirst[f]!), mergedStoryId: this.storyIdAt(f) });
     }
     this.linkage = linkage;
     this.storyFirst = storyFirst;

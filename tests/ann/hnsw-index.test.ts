@@ -36,6 +36,22 @@ describe('HnswIndex', () => {
     expect(index.capacity).toBe(32);
   });
 
+  it('reuses the slots of deleted vectors, so a sliding window keeps its capacity', () => {
+    const index = new HnswIndex(8, { maxElements: 64 });
+    const vectors = randomVectors(400, 8, 5);
+    for (let i = 0; i < vectors.length; i++) {
+      index.add(String(i), vectors[i]!);
+      if (i >= 50) index.delete(String(i - 50));
+    }
+    expect(index.size).toBe(50);
+    expect(index.capacity).toBe(64);
+    // Only live vectors come back, and the nearest of a live vector is itself.
+    const found = index.search(vectors[399]!, 50);
+    expect(found).toHaveLength(50);
+    expect(found[0]!.id).toBe('399');
+    expect(found.every((n) => Number(n.id) >= 350)).toBe(true);
+  });
+
   it('returns k neighbours even when k is larger than efSearch', () => {
     const index = new HnswIndex(8, { efSearch: 4 });
     index.addMany(randomVectors(300, 8, 3).map((vector, i) => ({ id: String(i), vector })));
@@ -108,6 +124,23 @@ describe('HnswIndex', () => {
       edit(meta);
       await writeFile(metaPath, JSON.stringify(meta));
     }
+
+    it('loads an index whose deleted slots were reused, and keeps reusing them', async () => {
+      const index = new HnswIndex(16, { M: 8, maxElements: 32 });
+      const vectors = randomVectors(80, 16, 9);
+      vectors.forEach((vector, i) => {
+        index.add(String(i), vector);
+        if (i >= 20) index.delete(String(i - 20));
+      });
+      await index.save(dir);
+      const loaded = await HnswIndex.load(dir);
+      expect(loaded.ids()).toEqual(index.ids());
+      expect(loaded.search(vectors[79]!, 3).map((n) => n.id)).toEqual(index.search(vectors[79]!, 3).map((n) => n.id));
+      loaded.delete('60');
+      loaded.add('new', vectors[0]!);
+      expect(loaded.capacity).toBe(32);
+      expect(loaded.search(vectors[0]!, 1)[0]!.id).toBe('new');
+    });
 
     it('restores the options it was built with, and its capacity', async () => {
       const original = await saved();

@@ -9,7 +9,7 @@ import { BUNDLE_VERSION } from '../../src/persist/detector-bundle.js';
 import { WordHashEmbedder } from '../support/word-hash-embedder.js';
 import { firstArticles, laterArticles } from './story-articles.js';
 
-const BUNDLE_FILES = ['manifest.json', 'articles.json', 'vectors.f32', 'neighbors.bin', 'index/ann-meta.json', 'index/ann-index.bin'];
+const BUNDLE_FILES = ['manifest.json', 'articles.json', 'vectors.f32', 'neighbors.bin', 'stories.json', 'index/ann-meta.json', 'index/ann-index.bin'];
 
 let dir: string;
 let bundle: string;
@@ -143,6 +143,15 @@ describe('loading a damaged bundle', () => {
       return JSON.stringify(articles);
     });
     expect((await loadError()).message).toMatch(/publishedAt/);
+  });
+
+  it('refuses stories that do not point at the first member of a story', async () => {
+    await forge('stories.json', (bytes) => {
+      const stories = JSON.parse(bytes.toString('utf8'));
+      stories.storyFirst[0] = 3;
+      return JSON.stringify(stories);
+    });
+    expect((await loadError()).message).toMatch(/storyFirst\[0\] is not the first member/);
   });
 
   it('refuses an index whose ids differ from the articles', async () => {

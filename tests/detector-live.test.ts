@@ -1,0 +1,187 @@
+// The detector on a live feed: stories that update in place, a sliding active window with
+// an archive, re-clustering without re-embedding, and stories that survive save/load.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Article } from '../src/article.js';
+import { storyIdFor } from '../src/cluster/story-cluster.js';
+import { StoryDetector } from '../src/detector.js';
+import { NotFoundError } from '../src/errors.js';
+import { WordHashEmbedder } from './support/word-hash-embedder.js';
+import { firstArticles, generatedArticles, laterArticles } from './persist/story-articles.js';
+
+const DAY = 86_400_000;
+const start = Date.UTC(2024, 4, 6);
+
+/** Story `topic` on day `day`: a few reports with the topic's words, and loners. */
+function reports(topic: string, words: string, day: number, count = 2): Article[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${topic}-${day}-${i}`,
+    title: `${words} ${i === 0 ? 'today' : 'report'}`,
+    text: `${words}. ${words}, said officials.`,
+    publishedAt: start + day * DAY + i * 3_600_000,
+  }));
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'samestory-live-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('StoryDetector on a live feed', () => {
+  it('reports a new story as created and a later report of it as an update under the same id', async () => {
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder() });
+    const first = await detector.add([firstArticles[0]!]);
+    expect(first.changes).toEqual([{ type: 'created', storyId: storyIdFor('flood-1'), articleIds: ['flood-1'] }]);
+    const second = await detector.add([firstArticles[1]!]);
+    expect(second.changes).toEqual([
+      { type: 'updated', storyId: storyIdFor('flood-1'), addedArticleIds: ['flood-2'], removedArticleIds: [] },
+    ]);
+    expect(detector.storyOfArticle('flood-2').id).toBe(storyIdFor('flood-1'));
+  });
+
+  it('ends with the same stories whether articles come one at a time or all at once', async () => {
+    const all = [...firstArticles, ...laterArticles];
+    const batch = await StoryDetector.create({ embedder: new WordHashEmbedder() });
+    await batch.add(all);
+    const live = await StoryDetector.create({ embedder: new WordHashEmbedder() });
+    const created = new Set<string>();
+    for (const article of all) {
+      for (const change of (await live.add([article])).changes) if (change.type === 'created') created.add(change.storyId);
+    }
+    const groups = (d: StoryDetector) => d.clusters().map((s) => [...s.articleIds].sort()).sort();
+    expect(groups(live)).toEqual(groups(batch));
+    // Every story id the clusters show was announced by a 'created' change.
+    for (const story of live.clusters()) expect(created.has(story.id)).toBe(true);
+  });
+
+  it('reports the stories of each batch of a stream as it is clustered', async () => {
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), batchSize: 2 });
+    async function* stream() {
+      yield* firstArticles;
+    }
+    const { added, changes } = await detector.add(stream());
+    expect(added).toHaveLength(firstArticles.length);
+    const mentioned = changes.flatMap((c) => (c.type === 'created' ? c.articleIds : c.type === 'updated' ? c.addedArticleIds : []));
+    expect(mentioned.sort()).toEqual(firstArticles.map((a) => a.id).sort());
+  });
+
+  it('moves stories older than the active window to the archive and still answers for them', async () => {
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 3, timeWindowDays: 1 });
+    await detector.add(reports('flood', 'river flood closes the old bridge', 0));
+    await detector.add(reports('launch', 'rocket puts weather satellite in orbit', 1));
+    const { changes } = await detector.add(reports('vote', 'voters choose new mayor after long count', 5));
+    expect(changes.filter((c) => c.type === 'archived').map((c) => c.storyId).sort()).toEqual(
+      [storyIdFor('flood-0-0'), storyIdFor('launch-1-0')].sort(),
+    );
+    expect(detector.size).toBe(2);
+    expect(detector.has('flood-0-0')).toBe(false);
+    expect(detector.clusters({ includeArchived: false }).map((s) => s.id)).toEqual([storyIdFor('vote-5-0')]);
+    expect(detector.clusters()).toHaveLength(3);
+    expect(detector.storyOfArticle('flood-0-1').articleIds).toEqual(['flood-0-0', 'flood-0-1']);
+    expect(detector.story(storyIdFor('launch-1-0'))?.articleIds).toEqual(['launch-1-0', 'launch-1-1']);
+    expect(() => detector.similarity('flood-0-0', 'vote-5-0')).toThrow(NotFoundError);
+  });
+
+  it('keeps a story active while its newest article is inside the window', async () => {
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 3, timeWindowDays: 3 });
+    await detector.add(reports('flood', 'river flood closes the old bridge', 0));
+    await detector.add([{ ...reports('flood', 'river flood closes the old bridge', 2, 1)[0]!, id: 'flood-late' }]);
+    const { changes } = await detector.add(reports('vote', 'voters choose new mayor after long count', 4));
+    expect(changes.some((c) => c.type === 'archived')).toBe(false);
+    expect(detector.storyOfArticle('flood-late').articleIds).toEqual(['flood-0-0', 'flood-0-1', 'flood-late']);
+  });
+
+  it('stays correct after evicting enough articles to compact, and its memory follows the window', async () => {
+    // Stories span at most 4.8 hours here, so each day's reports are stories of their own.
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 2, timeWindowDays: 0.2 });
+    // The test embedder reads letters only: each day gets a word of its own.
+    const dayWord = (day: number) => `day${String.fromCharCode(97 + (day % 26), 97 + Math.floor(day / 26))}`;
+    const topics = ['harbour crane strike', 'orchestra tour cancelled', 'tram line opens', 'glacier melt record'];
+    for (let day = 0; day < 40; day++) {
+      const batch = topics.flatMap((words, t) => reports(`t${t}`, `${words} ${dayWord(day)}`, day, 3));
+      await detector.add(batch);
+      expect(detector.size).toBeLessThanOrEqual(3 * 12);
+    }
+    // 40 days x 4 stories: 3 days' worth active, the rest archived, none lost.
+    const all = detector.clusters();
+    expect(all).toHaveLength(160);
+    expect(all.every((s) => s.articleIds.length === 3)).toBe(true);
+    const [newest] = reports('t0', `${topics[0]} ${dayWord(39)}`, 39, 3);
+    expect(detector.storyOfArticle(newest!.id).articleIds).toHaveLength(3);
+    const [match] = await detector.match({ id: 'q', text: `${topics[2]} ${dayWord(39)}. ${topics[2]} ${dayWord(39)}, said officials.` });
+    expect(match!.story.id).toBe(storyIdFor('t2-39-0'));
+  });
+
+  it('writes archived stories to archiveDir and finds them there after a restart', async () => {
+    const archiveDir = path.join(dir, 'archive');
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 2, timeWindowDays: 1, archiveDir });
+    await detector.add(reports('flood', 'river flood closes the old bridge', 0));
+    await detector.add(reports('vote', 'voters choose new mayor after long count', 5));
+    await detector.save(path.join(dir, 'state'));
+    const loaded = await StoryDetector.load(path.join(dir, 'state'), { embedder: new WordHashEmbedder() });
+    expect(loaded.storyOfArticle('flood-0-0').id).toBe(storyIdFor('flood-0-0'));
+    expect(loaded.clusters()).toHaveLength(2);
+  });
+
+  it('re-clusters with a new threshold without embedding again, and later adds use it', async () => {
+    const embedder = new WordHashEmbedder();
+    const detector = await StoryDetector.create({ embedder });
+    await detector.add([...firstArticles, ...laterArticles]);
+    const calls = embedder.calls;
+    const before = detector.clusters().length;
+    const changes = await detector.recluster({ similarityThreshold: 0.99 });
+    expect(embedder.calls).toBe(calls);
+    expect(detector.similarityThreshold).toBe(0.99);
+    expect(detector.clusters().length).toBeGreaterThan(before);
+    expect(changes.some((c) => c.type === 'created')).toBe(true);
+    expect(changes.some((c) => c.type === 'updated' && c.removedArticleIds.length > 0)).toBe(true);
+    const back = await detector.recluster({ similarityThreshold: 0.5 });
+    expect(detector.clusters().length).toBe(before);
+    expect(back.some((c) => c.type === 'merged')).toBe(true);
+  });
+
+  it('saves the stories it grew one at a time and loads exactly them, archive included', async () => {
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 2, timeWindowDays: 1 });
+    for (const article of [...reports('flood', 'river flood closes the old bridge', 0), ...generatedArticles('g', 30)]) {
+      await detector.add([{ ...article, publishedAt: Number(article.publishedAt ?? start) + 4 * DAY }]);
+    }
+    await detector.add(reports('vote', 'voters choose new mayor after long count', 9));
+    await detector.save(dir);
+    const loaded = await StoryDetector.load(dir, { embedder: new WordHashEmbedder() });
+    // Cohesion and member similarities are recomputed in the reloaded comparison space; the
+    // stories themselves are the saved ones.
+    const grouping = (d: StoryDetector) => d.clusters().map((s) => ({ id: s.id, articleIds: s.articleIds }));
+    expect(grouping(loaded)).toEqual(grouping(detector));
+    expect(loaded.size).toBe(detector.size);
+    // The loaded detector goes on attaching to the saved stories.
+    const next = await loaded.add([{ ...reports('vote', 'voters choose new mayor after long count', 9, 3)[2]!, id: 'vote-late' }]);
+    expect(next.changes).toContainEqual({ type: 'updated', storyId: storyIdFor('vote-9-0'), addedArticleIds: ['vote-late'], removedArticleIds: [] });
+  });
+
+  it('gives every article indexed before an abort its story', async () => {
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), batchSize: 2 });
+    const controller = new AbortController();
+    await expect(
+      detector.add(firstArticles, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.done >= 4) controller.abort();
+        },
+      }),
+    ).rejects.toThrow();
+    expect(detector.size).toBe(4);
+    expect(detector.clusters().flatMap((s) => s.articleIds).sort()).toEqual(firstArticles.slice(0, 4).map((a) => a.id).sort());
+  });
+
+  it('rejects a non-positive active window with a typed error', async () => {
+    await expect(StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 0 })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+    });
+  });
+});

@@ -1,0 +1,266 @@
+// `npm run bench:feed`: the detector as a live feed, measured two ways in one run.
+//
+// 1. OG2021 in order of publication, one article per add() call, against the same
+//    articles added in one call (the batch the evaluation measures): B-cubed F1 of each
+//    against the gold stories and of one against the other, and the latency of one add().
+// 2. A simulated 30-day feed of generated articles, in hourly batches, with the default
+//    7-day active window and a file archive, next to the same feed with no window (the
+//    baseline): memory at the end of every day.
+//
+//   npm run bench:feed                       both parts; writes benchmarks/results/feed.{json,md}
+//   npm run bench:feed -- --json             the same, as JSON on stdout
+//   npm run bench:feed -- --days 10 --per-day 500 --skip-og   a quicker run
+//
+// Memory figures are taken after a forced garbage collection (the script re-runs itself
+// under node --expose-gc when needed).
+
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { StoryDetector, defaultEmbedder, type Article, type Embedder } from '../src/index.js';
+import { seededRandom } from '../src/seeded-random.js';
+import { loadClusters, DEFAULT_CLUSTERS_FILE } from './lib/data.js';
+import { bcubed } from './lib/metrics.js';
+import { environment, log, markdownTable, secondsSince, textTable, writeText } from './lib/report.js';
+import { frequentWords } from './lib/synthetic.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) {
+  // Re-run under --expose-gc so memory is measured after a full collection.
+  const script = fileURLToPath(import.meta.url);
+  execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(0);
+}
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    days: { type: 'string', default: '30' },
+    'per-day': { type: 'string', default: '1000' },
+    'skip-og': { type: 'boolean', default: false },
+    'skip-feed': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    // Internal: run one feed configuration in this (fresh) process and print its result.
+    'feed-child': { type: 'string' },
+  },
+});
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const DAY = 86_400_000;
+const MiB = 2 ** 20;
+
+interface OgResult {
+  articles: number;
+  batch: { f1: number; precision: number; recall: number; seconds: number };
+  oneAtATime: { f1: number; precision: number; recall: number; seconds: number };
+  oneAtATimeVsBatch: { f1: number; precision: number; recall: number };
+  addLatencyMs: { p50: number; p95: number; p99: number; max: number };
+  changes: Record<string, number>;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+function labelsOf(detector: StoryDetector, ids: readonly string[]): number[] {
+  const storyOf = new Map<string, number>();
+  detector.clusters().forEach((story, s) => story.articleIds.forEach((id) => storyOf.set(id, s)));
+  return ids.map((id) => storyOf.get(id)!);
+}
+
+async function og(embedder: Embedder): Promise<OgResult> {
+  const set = await loadClusters(DEFAULT_CLUSTERS_FILE);
+  const order = set.articles.map((_, i) => i).sort((a, b) => {
+    const ta = Date.parse(set.articles[a]!.publishedAt as string);
+    const tb = Date.parse(set.articles[b]!.publishedAt as string);
+    return ta - tb || a - b;
+  });
+  const articles: Article[] = order.map((i) => {
+    const a = set.articles[i]!;
+    return { id: a.id, text: a.text, ...(a.title ? { title: a.title } : {}), ...(a.lang ? { lang: a.lang } : {}), publishedAt: a.publishedAt! };
+  });
+  const gold = order.map((i) => set.gold[i]!);
+  const ids = articles.map((a) => a.id);
+
+  log(`og2021: ${articles.length} articles in one add() …`);
+  let t = performance.now();
+  const batch = await StoryDetector.create({ embedder });
+  await batch.add(articles);
+  const batchLabels = labelsOf(batch, ids);
+  const batchSeconds = secondsSince(t);
+
+  log('og2021: the same articles one add() each, in order of publication …');
+  t = performance.now();
+  const live = await StoryDetector.create({ embedder });
+  const latencies: number[] = [];
+  const changes: Record<string, number> = {};
+  for (let i = 0; i < articles.length; i++) {
+    const s = performance.now();
+    const result = await live.add([articles[i]!]);
+    latencies.push(performance.now() - s);
+    for (const change of result.changes) changes[change.type] = (changes[change.type] ?? 0) + 1;
+    if ((i + 1) % 2000 === 0) log(`  ${i + 1} / ${articles.length}`);
+  }
+  const liveLabels = labelsOf(live, ids);
+  const liveSeconds = secondsSince(t);
+  latencies.sort((a, b) => a - b);
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  const scores = (s: { f1: number; precision: number; recall: number }) => ({ f1: round(s.f1), precision: round(s.precision), recall: round(s.recall) });
+  return {
+    articles: articles.length,
+    batch: { ...scores(bcubed(batchLabels, gold)), seconds: round(batchSeconds) },
+    oneAtATime: { ...scores(bcubed(liveLabels, gold)), seconds: round(liveSeconds) },
+    oneAtATimeVsBatch: scores(bcubed(liveLabels, batchLabels)),
+    addLatencyMs: {
+      p50: round(percentile(latencies, 0.5)),
+      p95: round(percentile(latencies, 0.95)),
+      p99: round(percentile(latencies, 0.99)),
+      max: round(latencies[latencies.length - 1]!),
+    },
+    changes,
+  };
+}
+
+interface DayMemory {
+  day: number;
+  active: number;
+  archived: number;
+  rssMiB: number;
+  heapMiB: number;
+  externalMiB: number;
+}
+
+/**
+ * A generated feed: stories of 1 to 15 articles within a day, in English, German and
+ * Polish words from the frequency lists, so the built-in embedder does its usual work.
+ */
+function* generatedFeed(days: number, perDay: number, seed: number): Generator<{ day: number; hour: number; articles: Article[] }> {
+  const random = seededRandom(seed);
+  const vocabulary = { en: frequentWords('en', 300, 6000), de: frequentWords('de', 300, 6000), pl: frequentWords('pl', 300, 6000) };
+  const languages = ['en', 'de', 'pl'] as const;
+  const start = Date.UTC(2026, 0, 1);
+  let next = 0;
+  for (let day = 0; day < days; day++) {
+    const perHour: Article[][] = Array.from({ length: 24 }, () => []);
+    let made = 0;
+    while (made < perDay) {
+      const size = Math.min(perDay - made, 1 + Math.floor(random() * 15));
+      const storyWords = Object.fromEntries(
+        languages.map((lang) => [lang, Array.from({ length: 12 }, () => vocabulary[lang][Math.floor(random() * vocabulary[lang].length)]!)]),
+      ) as Record<(typeof languages)[number], string[]>;
+      const hour = Math.floor(random() * 20);
+      for (let k = 0; k < size; k++) {
+        const lang = languages[Math.floor(random() * languages.length)]!;
+        const words = Array.from({ length: 80 }, () =>
+          random() < 0.6 ? storyWords[lang][Math.floor(random() * 12)]! : vocabulary[lang][Math.floor(random() * vocabulary[lang].length)]!,
+        );
+        const at = hour + Math.floor(random() * 4);
+        perHour[at]!.push({
+          id: `feed-${next++}`,
+          lang,
+          title: words.slice(0, 8).join(' '),
+          text: words.join(' ') + '.',
+          publishedAt: start + day * DAY + at * 3_600_000 + Math.floor(random() * 3_600_000),
+        });
+      }
+      made += size;
+    }
+    for (let hour = 0; hour < 24; hour++) yield { day, hour, articles: perHour[hour]! };
+  }
+}
+
+async function feed(embedder: Embedder, days: number, perDay: number, activeWindowDays: number): Promise<{ memory: DayMemory[]; seconds: number }> {
+  const archiveDir = await mkdtemp(join(tmpdir(), 'samestory-feed-'));
+  try {
+    const detector = await StoryDetector.create({ embedder, activeWindowDays, ...(Number.isFinite(activeWindowDays) ? { archiveDir } : {}) });
+    const memory: DayMemory[] = [];
+    const started = performance.now();
+    let archived = 0;
+    for (const { day, hour, articles } of generatedFeed(days, perDay, 5)) {
+      const { changes } = await detector.add(articles);
+      archived += changes.filter((c) => c.type === 'archived').length;
+      if (hour === 23) {
+        gc!();
+        const usage = process.memoryUsage();
+        memory.push({
+          day: day + 1,
+          active: detector.size,
+          archived,
+          rssMiB: Math.round(usage.rss / MiB),
+          heapMiB: Math.round(usage.heapUsed / MiB),
+          externalMiB: Math.round((usage.external + usage.arrayBuffers) / MiB),
+        });
+        log(`  window ${activeWindowDays} d, day ${day + 1}: ${detector.size} active, rss ${memory.at(-1)!.rssMiB} MiB`);
+      }
+    }
+    return { memory, seconds: Math.round(secondsSince(started) * 10) / 10 };
+  } finally {
+    await rm(archiveDir, { recursive: true, force: true });
+  }
+}
+
+const embedder = await defaultEmbedder();
+if (args['feed-child'] !== undefined) {
+  const result = await feed(embedder, Number(args.days), Number(args['per-day']), Number(args['feed-child']));
+  process.stdout.write(JSON.stringify(result) + '\n');
+  process.exit(0);
+}
+
+/** Each feed runs in a process of its own, so one run's garbage cannot count against the other. */
+function feedInChild(activeWindowDays: number): { memory: DayMemory[]; seconds: number } {
+  const script = fileURLToPath(import.meta.url);
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', script, '--feed-child', String(activeWindowDays), '--days', args.days!, '--per-day', args['per-day']!],
+    { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * MiB },
+  );
+  return JSON.parse(out.toString('utf8')) as { memory: DayMemory[]; seconds: number };
+}
+
+const results: Record<string, unknown> = { environment: environment(), embedder: embedder.id };
+let markdown = `# Live feed benchmark\n\n`;
+let text = '';
+
+if (!args['skip-og']) {
+  const r = await og(embedder);
+  results.og2021 = r;
+  const rows = [
+    ['batch: all in one add()', r.batch.f1, r.batch.precision, r.batch.recall, r.batch.seconds],
+    ['one add() per article', r.oneAtATime.f1, r.oneAtATime.precision, r.oneAtATime.recall, r.oneAtATime.seconds],
+    ['one at a time vs batch', r.oneAtATimeVsBatch.f1, r.oneAtATimeVsBatch.precision, r.oneAtATimeVsBatch.recall, null],
+  ];
+  const headers = ['OG2021 titles, dates used, publication order', 'B³ F1', 'P', 'R', 'seconds'];
+  const latency = `add() latency, one article: p50 ${r.addLatencyMs.p50} ms, p95 ${r.addLatencyMs.p95} ms, p99 ${r.addLatencyMs.p99} ms, max ${r.addLatencyMs.max} ms; changes reported: ${JSON.stringify(r.changes)}`;
+  markdown += `## OG2021 one article at a time vs all at once (${r.articles} articles)\n\n${markdownTable(headers, rows)}\n\n${latency}\n\n`;
+  text += `${textTable(headers, rows)}\n${latency}\n\n`;
+}
+
+if (!args['skip-feed']) {
+  const days = Number(args.days);
+  const perDay = Number(args['per-day']);
+  log(`simulated feed: ${days} days x ${perDay} articles, 7-day window + file archive …`);
+  const windowed = feedInChild(7);
+  log(`simulated feed: the same with no window (baseline) …`);
+  const unbounded = feedInChild(Infinity);
+  results.feed = { days, perDay, windowed, unbounded };
+  const headers = ['day', 'active (7-d window)', 'rss MiB', 'heap MiB', 'buffers MiB', 'active (no window)', 'rss MiB', 'heap MiB', 'buffers MiB', 'rss ratio'];
+  const rows = windowed.memory
+    .filter((m) => m.day % 5 === 0 || m.day === 1 || m.day === 7 || m.day === days)
+    .map((m) => {
+      const u = unbounded.memory[m.day - 1]!;
+      return [m.day, m.active, m.rssMiB, m.heapMiB, m.externalMiB, u.active, u.rssMiB, u.heapMiB, u.externalMiB, Math.round((m.rssMiB / u.rssMiB) * 100) / 100];
+    });
+  const note = `${days} days x ${perDay} generated articles (en/de/pl words from the frequency lists, stories of 1-15 articles within a day), added in hourly batches, each configuration in a fresh process; memory after a forced GC at the end of each day. Windowed run ${windowed.seconds} s, baseline ${unbounded.seconds} s.`;
+  markdown += `## Simulated ${days}-day feed: memory with the 7-day active window vs none\n\n${note}\n\n${markdownTable(headers, rows)}\n`;
+  text += `${note}\n${textTable(headers, rows)}\n`;
+}
+
+await embedder.dispose?.();
+if (args.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+else process.stdout.write(text);
+await writeText(args.out ?? join(here, 'results', 'feed.md'), markdown + `\nEnvironment: ${JSON.stringify(results.environment)}\n`);
+await writeText(join(here, 'results', 'feed.json'), JSON.stringify(results, null, 2));

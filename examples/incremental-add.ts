@@ -1,9 +1,11 @@
 // Stories grow as articles arrive: add a first batch, ask which story a new article belongs
 // to before adding it (match), then feed the rest from an AsyncIterable, as from a news feed.
+// Every add() says what it did to the stories (created / updated / merged), story ids stay
+// the same as stories grow, and recluster() tries another threshold without re-embedding.
 //
 //   npx tsx examples/incremental-add.ts        (or: npx ts-node examples/incremental-add.ts)
 
-import { StoryDetector, type Progress } from 'samestory';
+import { StoryDetector, type Progress, type StoryChange } from 'samestory';
 import { loadExampleArticles, streamExampleArticles } from './lib/example-articles';
 
 function printStories(detector: StoryDetector, heading: string): void {
@@ -11,6 +13,18 @@ function printStories(detector: StoryDetector, heading: string): void {
   console.log(`\n${heading}: ${detector.size} articles, ${stories.length} stories`);
   for (const story of stories) {
     console.log(`  ${story.languages.join('/').padEnd(12)} ${story.articleIds.join(', ')}`);
+  }
+}
+
+function printChanges(changes: StoryChange[]): void {
+  for (const change of changes) {
+    if (change.type === 'created') console.log(`  created ${change.storyId}: ${change.articleIds.join(', ')}`);
+    if (change.type === 'updated') {
+      const moves = [...change.addedArticleIds.map((id) => `+${id}`), ...change.removedArticleIds.map((id) => `-${id}`)];
+      console.log(`  updated ${change.storyId}: ${moves.join(', ')}`);
+    }
+    if (change.type === 'merged') console.log(`  merged  ${change.mergedStoryId} into ${change.storyId}`);
+    if (change.type === 'archived') console.log(`  archived ${change.storyId}`);
   }
 }
 
@@ -22,8 +36,9 @@ async function main(): Promise<void> {
 
   // batchSize: articles embedded per call; small here only so the stream below reports often.
   const detector = await StoryDetector.create({ batchSize: 4 });
-  const { added } = await detector.add(firstBatch);
+  const { added, changes } = await detector.add(firstBatch);
   console.log(`Batch 1 added ${added.length} articles`);
+  printChanges(changes);
   printStories(detector, 'After batch 1');
 
   // A German report of the flood comes in. match() compares it with the stories without adding it.
@@ -39,12 +54,20 @@ async function main(): Promise<void> {
   // reports how far it got (total is 0: a stream's length is not known in advance).
   const restIds = all.map((article) => article.id).filter((id) => !firstIds.includes(id));
   console.log('\nBatch 2 streams in:');
-  await detector.add(streamExampleArticles(restIds), {
+  const streamed = await detector.add(streamExampleArticles(restIds), {
     onProgress: (progress: Progress) => {
       console.log(`  ${progress.done} streamed articles embedded → ${detector.clusters().length} stories`);
     },
   });
+  printChanges(streamed.changes);
   printStories(detector, 'After batch 2');
+
+  // A stricter threshold, from the stored vectors and neighbour graph: nothing is re-embedded.
+  const stricter = await detector.recluster({ similarityThreshold: 0.4 });
+  console.log(`
+recluster() at 0.4: ${stricter.length} changes`);
+  printChanges(stricter);
+  printStories(detector, 'At threshold 0.4');
 }
 
 main().catch((error: unknown) => {

@@ -126,7 +126,14 @@ export interface AddResult {
   changes: StoryChange[];
 }
 
+export interface SaveOptions {
+  /** Cancels the save before the new bundle is switched in (the previous one stays current). */
+  signal?: AbortSignal;
+}
+
 export interface ReclusterOptions {
+  /** Cancels the re-clustering before it starts. */
+  signal?: AbortSignal;
   /** New similarity threshold. @default the current one */
   similarityThreshold?: number;
   /** New largest story span in days (`Infinity`: none). @default the current one */
@@ -143,6 +150,8 @@ export interface MatchOptions {
   limit?: number;
   /** Also compute explanations (shared features, best sentence pair). @default true */
   explain?: boolean;
+  /** Cancels the match (embedding and explanations). */
+  signal?: AbortSignal;
 }
 
 export interface StoryMatch {
@@ -239,8 +248,9 @@ export class StoryDetector {
    * Atomic: a crash at any moment leaves the previous save loadable. Waits for add() calls
    * made before it.
    */
-  save(dir: string): Promise<void> {
+  save(dir: string, options: SaveOptions = {}): Promise<void> {
     return this.enqueue(() => {
+      throwIfAborted(options.signal);
       this.compact();
       return saveDetectorState(dir, this.state());
     });
@@ -524,6 +534,7 @@ export class StoryDetector {
    */
   recluster(options: ReclusterOptions = {}): Promise<StoryChange[]> {
     return this.enqueue(() => {
+      throwIfAborted(options.signal);
       const threshold = checkThreshold(options.similarityThreshold ?? this.threshold);
       const windowMs =
         options.timeWindowDays === undefined ? this.windowMs : checkDays('timeWindowDays', options.timeWindowDays) * DAY_MS;
@@ -581,7 +592,10 @@ export class StoryDetector {
   /** The story an article belongs to, active or archived. */
   storyOfArticle(id: string): StoryCluster {
     const position = this.positionOf.get(id);
-    if (position !== undefined) return this.activeStories().byRoot.get(this.stories.rootOf(position))!;
+    // An article of an add() still in progress has no story yet.
+    if (position !== undefined && position < this.stories.count) {
+      return this.activeStories().byRoot.get(this.stories.rootOf(position))!;
+    }
     const archived = this.archive.findByArticle(id);
     if (!archived) throw new NotFoundError(id);
     return archived;
@@ -607,9 +621,11 @@ export class StoryDetector {
   async match(input: Article, options: MatchOptions = {}): Promise<StoryMatch[]> {
     const article = normalizeArticle(input);
     fillLanguage(article);
-    const [vector] = await this.embedder.embed([embedInputOf(article)]);
+    const signal = options.signal;
+    const [vector] = await this.embedder.embed([embedInputOf(article)], signal ? { signal } : {});
     this.checkVector(vector!, article.id);
     await this.queue;
+    throwIfAborted(signal);
     if (this.positionOf.size === 0) return [];
     const { byRoot } = this.activeStories();
     const candidates = this.index.search(vector!, this.neighborCount);
@@ -642,10 +658,14 @@ export class StoryDetector {
     matches.sort((a, b) => b.similarity - a.similarity);
     const top = matches.slice(0, options.limit ?? 5);
     if (options.explain ?? true) {
-      for (const match of top) {
-        const otherPosition = this.positionOf.get(match.closestArticleId)!;
-        const other = this.articles[otherPosition]!;
-        match.explanation = await explainPair(this.embedder, article, other, dot(query, vectors[otherPosition]!));
+      // Taken before the first await: an add() running meanwhile may evict or renumber.
+      const closest = top.map((match) => {
+        const position = this.positionOf.get(match.closestArticleId)!;
+        return { article: this.articles[position]!, similarity: dot(query, vectors[position]!) };
+      });
+      for (let k = 0; k < top.length; k++) {
+        throwIfAborted(signal);
+        top[k]!.explanation = await explainPair(this.embedder, article, closest[k]!.article, closest[k]!.similarity);
       }
     }
     return top;

@@ -10,6 +10,7 @@ export type {
   StoryMatch,
   ReclusterOptions,
   ClustersOptions,
+  SaveOptions,
 } from './detector.js';
 // What an add, eviction or re-clustering did to the stories.
 export type { StoryChange } from './cluster/live-stories.js';

@@ -179,6 +179,19 @@ describe('StoryDetector on a live feed', () => {
     expect(detector.clusters().flatMap((s) => s.articleIds).sort()).toEqual(firstArticles.slice(0, 4).map((a) => a.id).sort());
   });
 
+  it('cancels match, save and recluster through an AbortSignal, changing nothing', async () => {
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder() });
+    await detector.add(firstArticles);
+    await detector.save(dir);
+    const aborted = AbortSignal.abort();
+    await expect(detector.match(laterArticles[0]!, { signal: aborted })).rejects.toMatchObject({ code: 'ABORTED' });
+    await detector.add(laterArticles);
+    await expect(detector.save(dir, { signal: aborted })).rejects.toMatchObject({ code: 'ABORTED' });
+    expect((await StoryDetector.load(dir, { embedder: new WordHashEmbedder() })).size).toBe(firstArticles.length);
+    await expect(detector.recluster({ similarityThreshold: 0.9, signal: aborted })).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(detector.similarityThreshold).toBe(0.5);
+  });
+
   it('rejects a non-positive active window with a typed error', async () => {
     await expect(StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 0 })).rejects.toMatchObject({
       code: 'INVALID_OPTIONS',

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterStories, type CandidateEdge } from '../../src/cluster/average-linkage.js';
-
-function unit(values: number[]): Float32Array {
-  const norm = Math.hypot(...values);
-  return Float32Array.from(values, (v) => v / norm);
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
+import { dot, unit } from '../support/unit-vectors.js';
 
 /** Every pair is a candidate: the clustering's own rule decides. */
 function allPairs(vectors: Float32Array[]) {

@@ -3,17 +3,7 @@ import { clusterStories, type CandidateEdge } from '../../src/cluster/average-li
 import { LiveStories, type StoryChange } from '../../src/cluster/live-stories.js';
 import { storyIdFor } from '../../src/cluster/story-cluster.js';
 import { seededRandom } from '../../src/seeded-random.js';
-
-function unit(values: number[]): Float32Array {
-  const norm = Math.hypot(...values);
-  return Float32Array.from(values, (v) => v / norm);
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
+import { dot, unit } from '../support/unit-vectors.js';
 
 /** Live stories over a growing list of vectors, every pair a candidate. */
 function feed(threshold = 0.6) {

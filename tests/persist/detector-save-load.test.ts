@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +38,23 @@ async function observe(detector: StoryDetector) {
 }
 
 describe('StoryDetector.save / StoryDetector.load', () => {
+  it('still loads a version 1 bundle (no stories file) and clusters what it holds', async () => {
+    const detector = await detectorWith();
+    await detector.save(dir);
+    // Turn the bundle into what version 1 wrote: no stories.json, version 1 in the manifest.
+    const bundle = path.join(dir, 'bundle-1');
+    const manifest = JSON.parse(await readFile(path.join(bundle, 'manifest.json'), 'utf8'));
+    delete manifest.files['stories.json'];
+    delete manifest.options.activeWindowDays;
+    manifest.version = 1;
+    await unlink(path.join(bundle, 'stories.json'));
+    const text = JSON.stringify(manifest);
+    await writeFile(path.join(bundle, 'manifest.json'), text);
+    await writeFile(path.join(dir, 'CURRENT'), `bundle-1 ${createHash('sha256').update(text).digest('hex')}\n`);
+    const loaded = await StoryDetector.load(dir, { embedder: new WordHashEmbedder() });
+    expect(loaded.clusters().map((s) => s.articleIds)).toEqual(detector.clusters().map((s) => s.articleIds));
+  });
+
   it('gives back a detector with the same stories, similarities and matches', async () => {
     const original = await detectorWith();
     await original.save(dir);

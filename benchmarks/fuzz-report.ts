@@ -28,6 +28,7 @@ async function main(): Promise<number> {
   const wordHash = await runDetectorFuzz('detector, word-hash embedder', [...hostileArticles(), ...mutatedArticles(seed + 1, FUZZ_CONFIG.detectorMutations)], {
     embedder: new WordHashEmbedder(),
     seed,
+    index: 'hnsw',
   });
   done(wordHash.add);
   done(wordHash.match);

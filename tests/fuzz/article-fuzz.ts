@@ -51,6 +51,8 @@ export function runNormalizeFuzz(suite: string, cases: readonly ArticleCase[]): 
 interface DetectorFuzzOptions {
   embedder: Embedder;
   seed: number;
+  /** @default 'exact' */
+  index?: 'exact' | 'hnsw';
   /** Check save/load at the end (a few hundred ms). @default true */
   saveAndLoad?: boolean;
 }
@@ -69,6 +71,19 @@ function idOf(input: unknown): string | undefined {
   }
 }
 
+const BACKGROUND_WORDS = {
+  pl: 'powódź rzeka most ewakuacja rakieta wybory partia mecz bramka ceny bank inflacja'.split(' '),
+  de: 'Hochwasser Fluss Brücke Evakuierung Rakete Wahl Partei Spiel Tor Preise Bank Inflation'.split(' '),
+};
+
+function backgroundArticles(random: () => number, count: number): Article[] {
+  return Array.from({ length: count }, (_, i) => {
+    const lang = i % 2 === 0 ? 'pl' : 'de';
+    const words = BACKGROUND_WORDS[lang];
+    return { id: `background-${i}`, lang, text: Array.from({ length: 12 }, () => words[Math.floor(random() * words.length)]!).join(' ') + '.' };
+  });
+}
+
 async function* streamOf(items: readonly unknown[]): AsyncGenerator<Article> {
   for (const item of items) yield item as Article;
 }
@@ -82,10 +97,13 @@ export async function runDetectorFuzz(suite: string, cases: readonly ArticleCase
   const add = new FuzzTally(`${suite}: add()`);
   const match = new FuzzTally(`${suite}: match()`);
   const random = seededRandom(options.seed);
-  const detector = await StoryDetector.create({ embedder: options.embedder, index: 'exact', batchSize: 2 });
-  await detector.add(VALID_ARTICLES.map((article) => ({ ...article, id: `base-${article.id}` })));
+  const detector = await StoryDetector.create({ embedder: options.embedder, index: options.index ?? 'exact', batchSize: 2 });
+  // Enough articles in two languages that language calibration and collection weighting
+  // are active, so odd queries meet every comparison path.
+  const base = [...VALID_ARTICLES.map((article) => ({ ...article, id: `base-${article.id}` })), ...backgroundArticles(random, 70)];
+  await detector.add(base);
   // Every id known to be in the detector: none may ever disappear.
-  const present = new Set(VALID_ARTICLES.map((article) => `base-${article.id}`));
+  const present = new Set(base.map((article) => article.id));
 
   for (let i = 0; i < cases.length; ) {
     const r = random();

@@ -46,7 +46,11 @@ describe('normalizeArticle under hostile input', () => {
 describe('StoryDetector under hostile input', () => {
   it('keeps every added article through hostile adds and matches (word-hash embedder)', async () => {
     const cases = [...hostileArticles(), ...mutatedArticles(ARTICLE_FUZZ.seed + 1, ARTICLE_FUZZ.detectorMutations)];
-    const { add, match } = await runDetectorFuzz('detector, word-hash embedder', cases, { embedder: new WordHashEmbedder(), seed: ARTICLE_FUZZ.seed });
+    const { add, match } = await runDetectorFuzz('detector, word-hash embedder', cases, {
+      embedder: new WordHashEmbedder(),
+      seed: ARTICLE_FUZZ.seed,
+      index: 'hnsw',
+    });
     console.log(add.describe());
     console.log(match.describe());
     expect([...add.failures, ...match.failures]).toEqual([]);

@@ -37,30 +37,36 @@ export function looksLikeHtml(text: string): boolean {
 export function htmlToText(text: string): string {
   if (!looksLikeHtml(text)) return text;
   const visible = removeRegions(removeRegions(text, COMMENT_OPEN, () => /-->/g), HIDDEN_OPEN, (name) => new RegExp(`</${name}\\s*>`, 'gi'));
-  const untagged = visible.replace(TAG, (_, name: string) => (BLOCK_TAG.test(name) ? '\n' : ''));
+  const untagged = visible.replace(TAG, (_, name: string) => (BLOCK_TAG.test(name) ? '\n' : '')).replace(/<!--/g, ' ');
   return untagged.replace(ENTITY, decodeEntity);
 }
 
 /**
- * Cuts every region from an opening match to its closing match. Each character is scanned a
- * bounded number of times: after an opening without a closing, the rest is dropped and the
- * search stops (a lazy `<script>[\s\S]*?</script>` would rescan the tail per opening).
+ * Cuts every region from an opening match to its closing match. An opening never closed is
+ * left to the tag pass (only the tag goes: prose about "<script>" keeps its words). Linear:
+ * the closing of each element name is searched for in vain at most once (a lazy
+ * `<script>[\s\S]*?</script>` would rescan the tail for every opening).
  */
 function removeRegions(text: string, open: RegExp, closeFor: (name: string) => RegExp): string {
   const parts: string[] = [];
+  const unclosed = new Set<string>();
   let from = 0;
   open.lastIndex = 0;
   for (;;) {
     const start = open.exec(text);
     if (!start) break;
-    parts.push(text.slice(from, start.index));
-    const close = closeFor((start[1] ?? '').toLowerCase());
+    const name = (start[1] ?? '').toLowerCase();
+    if (unclosed.has(name)) continue;
+    const close = closeFor(name);
     close.lastIndex = start.index + start[0].length;
     const end = close.exec(text);
-    if (!end) return parts.join(' ');
+    if (!end) {
+      unclosed.add(name);
+      continue;
+    }
+    parts.push(text.slice(from, start.index), ' ');
     from = end.index + end[0].length;
     open.lastIndex = from;
-    parts.push(' ');
   }
   parts.push(text.slice(from));
   return parts.join('');

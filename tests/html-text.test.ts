@@ -25,12 +25,12 @@ describe('htmlToText', () => {
     expect(htmlToText(text)).toBe(text);
   });
 
-  it('drops everything after a script that is never closed', () => {
-    expect(htmlToText('News <script>var a = "<p>hidden</p>";').trim()).toBe('News');
+  it('keeps the words after a script tag that is never closed, as prose about HTML has them', () => {
+    expect(htmlToText('Attackers put a <script> tag into the page.')).toBe('Attackers put a  tag into the page.');
   });
 
   it('stays linear on thousands of unclosed openings', () => {
-    const hostile = '<script>'.repeat(20_000) + '<!--'.repeat(20_000);
-    expect(htmlToText(`visible ${hostile}`).trim()).toBe('visible');
+    const hostile = '<script>'.repeat(20_000) + '<!--'.repeat(20_000) + '<style>'.repeat(20_000);
+    expect(htmlToText(`visible ${hostile} end`).trim().replace(/\s+/g, ' ')).toBe('visible end');
   });
 });

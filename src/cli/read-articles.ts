@@ -207,7 +207,9 @@ async function readHead(path: string): Promise<Uint8Array> {
 }
 
 // With skipInvalid: the record as it is when StoryDetector would take it, else undefined
-// after a warning.
+// after a warning. The record is passed on raw, not normalised: the detector normalises it
+// again (clean-up is cheap next to embedding) and normalising twice is not always a no-op
+// (a decoded '&lt;p&gt;' would become a tag).
 function checked(article: Article, where: string, context: ReadContext): Article | undefined {
   if (!context.skipInvalid) return article;
   let id: string;

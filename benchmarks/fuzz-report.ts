@@ -42,7 +42,7 @@ async function main(): Promise<number> {
   done(await runFileFuzz('CLI reader: byte mutations', mutatedFiles(FUZZ_CONFIG.fileSeed, FUZZ_CONFIG.fileMutations)));
 
   const labels = [...new Set(tallies.flatMap((t) => [...t.outcomes.keys()]))].sort(outcomeOrder);
-  const rows = tallies.map((t) => [t.suite, t.cases, ...labels.map((label) => t.outcomes.get(label) ?? 0), Math.round(t.elapsedMs) / 1000]);
+  const rows = tallies.map((t) => [t.suite, t.cases, ...labels.map((label) => t.outcomes.get(label) ?? 0), Math.round(t.slowest.ms), Math.round(t.elapsedMs) / 1000]);
   const total = tallies.reduce((n, t) => n + t.cases, 0);
   const failures = tallies.flatMap((t) => t.failures);
   const counterRows = tallies
@@ -59,9 +59,15 @@ async function main(): Promise<number> {
     '**skipped** with a warning on stderr. `FAILURE` would be anything else: an untyped error, a lost article,',
     'a changed detector after a rejected `add()`, an accepted article that is not clean.',
     '',
-    markdownTable(['suite', 'cases', ...labels, 'seconds'], rows),
+    markdownTable(['suite', 'cases', ...labels, 'slowest case (ms)', 'suite (s)'], rows),
+    '',
+    '(`add()` and `match()` rows come from one run of each detector suite: they share its time.)',
     '',
     `**${total.toLocaleString('en-US')} cases, ${failures.length} failures.**`,
+    '',
+    'Slowest cases:',
+    '',
+    markdownTable(['suite', 'case', 'ms'], tallies.map((t) => [t.suite, t.slowest.name.length > 90 ? `${t.slowest.name.slice(0, 89)}…` : t.slowest.name, Math.round(t.slowest.ms)])),
     '',
     'CLI reader records and warnings by reason:',
     '',
@@ -75,7 +81,15 @@ async function main(): Promise<number> {
       {
         environment: env,
         config: FUZZ_CONFIG,
-        suites: tallies.map((t) => ({ suite: t.suite, cases: t.cases, outcomes: Object.fromEntries(t.outcomes), counts: Object.fromEntries(t.counts), seconds: t.elapsedMs / 1000, failures: t.failures })),
+        suites: tallies.map((t) => ({
+          suite: t.suite,
+          cases: t.cases,
+          outcomes: Object.fromEntries(t.outcomes),
+          counts: Object.fromEntries(t.counts),
+          seconds: t.elapsedMs / 1000,
+          slowestCase: { name: t.slowest.name, ms: Math.round(t.slowest.ms) },
+          failures: t.failures,
+        })),
         total,
         failures: failures.length,
       },

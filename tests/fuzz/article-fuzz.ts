@@ -38,10 +38,11 @@ export function runNormalizeFuzz(suite: string, cases: readonly ArticleCase[]): 
   const tally = new FuzzTally(suite);
   for (const { name, input } of cases) {
     let normalized: NormalizedArticle | undefined;
+    const started = performance.now();
     const outcome = runCase(() => {
       normalized = normalizeArticle(input);
     });
-    tally.record(name, outcome);
+    tally.record(name, outcome, performance.now() - started);
     const problem = normalized && checkNormalized(normalized);
     if (problem) tally.fail(name, problem);
   }
@@ -116,6 +117,7 @@ export async function runDetectorFuzz(suite: string, cases: readonly ArticleCase
     const storiesBefore = storySnapshot(detector);
 
     let outcome: Outcome;
+    const started = performance.now();
     try {
       const result = await detector.add(mode === 'stream' ? streamOf(inputs) : (inputs as Article[]));
       outcome = { kind: 'accepted' };
@@ -124,7 +126,7 @@ export async function runDetectorFuzz(suite: string, cases: readonly ArticleCase
     } catch (error) {
       outcome = outcomeOfError(error);
     }
-    add.record(name, outcome);
+    add.record(name, outcome, performance.now() - started);
 
     const lost = [...present].filter((id) => !detector.has(id));
     if (lost.length > 0) add.fail(name, `articles lost: ${lost.slice(0, 3).join(', ')}`);
@@ -144,13 +146,14 @@ export async function runDetectorFuzz(suite: string, cases: readonly ArticleCase
 
     // The first case as a query: match() must answer or reject with a typed error.
     const query = inputs[0];
+    const matchStarted = performance.now();
     const matchOutcome = await runAsyncCase(async () => {
       const matches = await detector.match(query as Article, { limit: 3 });
       for (const m of matches) {
         if (!Number.isFinite(m.similarity)) throw new Error(`similarity ${m.similarity} for ${preview(query)}`);
       }
     });
-    match.record(name, matchOutcome);
+    match.record(name, matchOutcome, performance.now() - matchStarted);
   }
 
   // Accepted odd articles are compared and persisted like any other.

@@ -43,6 +43,7 @@ export async function runFileFuzz(suite: string, cases: readonly FileCase[]): Pr
       const warnings: ReadWarning[] = [];
       const articles: Article[] = [];
       let outcome: Outcome;
+      const started = performance.now();
       try {
         for await (const article of readArticles([path], { skipInvalid: true, onWarning: (w) => warnings.push(w) })) articles.push(article);
         outcome =
@@ -55,7 +56,7 @@ export async function runFileFuzz(suite: string, cases: readonly FileCase[]): Pr
           outcome = { kind: 'failure', detail: `the reader threw ${outcome.code}, only INPUT_UNREADABLE is expected` };
         }
       }
-      tally.record(name, outcome);
+      tally.record(name, outcome, performance.now() - started);
       tally.count('records read', articles.length);
       for (const warning of warnings) {
         tally.count(`warning: ${warningReason(warning)}`);

@@ -19,11 +19,14 @@ export class FuzzTally {
   readonly counts = new Map<string, number>();
   private started = performance.now();
   elapsedMs = 0;
+  /** The case that took longest, for the report (no test asserts on time). */
+  slowest = { name: '', ms: 0 };
 
   constructor(readonly suite: string) {}
 
-  record(caseName: string, outcome: Outcome): void {
+  record(caseName: string, outcome: Outcome, ms = 0): void {
     this.cases++;
+    if (ms > this.slowest.ms) this.slowest = { name: caseName, ms };
     const label =
       outcome.kind === 'accepted' ? 'accepted' : outcome.kind === 'rejected' ? outcome.code : outcome.kind === 'skipped' ? `skipped: ${outcome.reason}` : 'FAILURE';
     this.outcomes.set(label, (this.outcomes.get(label) ?? 0) + 1);

@@ -201,6 +201,21 @@ function normalizeFields(raw: RawFields, maxTextChars: number): NormalizedArticl
   return article;
 }
 
+/**
+ * Throws InvalidArticleError unless `value` is what StoryDetector.add takes: an array, an
+ * iterable or an async iterable of articles. A lone article object (a common slip) and a
+ * string (iterable, but of characters) are named in the message.
+ */
+export function checkArticleCollection(value: unknown): asserts value is Iterable<unknown> | AsyncIterable<unknown> {
+  if (typeof value === 'string') throw new InvalidArticleError(`add() takes an array or (async) iterable of articles, got a string`);
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function') {
+    if (Symbol.iterator in value || Symbol.asyncIterator in value) return;
+    const hint = 'id' in value || 'text' in value ? `: to add one article, pass [article]` : '';
+    throw new InvalidArticleError(`add() takes an array or (async) iterable of articles, got ${typeName(value)}${hint}`);
+  }
+  throw new InvalidArticleError(`add() takes an array or (async) iterable of articles, got ${typeName(value)}`);
+}
+
 /** Validates a batch and rejects ids repeated inside it or already in `known`. */
 export function normalizeArticles(
   inputs: readonly unknown[],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanArticleText, MAX_ID_CHARS, MAX_TEXT_CHARS, normalizeArticle, normalizeArticles, splitTitleAndBody } from '../src/article.js';
+import { checkArticleCollection, cleanArticleText, MAX_ID_CHARS, MAX_TEXT_CHARS, normalizeArticle, normalizeArticles, splitTitleAndBody } from '../src/article.js';
 import { DuplicateIdError, InvalidArticleError, InvalidOptionsError } from '../src/errors.js';
 
 describe('normalizeArticle', () => {
@@ -97,6 +97,26 @@ describe('normalizeArticles', () => {
 
   it('rejects an id that is already known', () => {
     expect(() => normalizeArticles([{ id: 'x', text: 'a' }], new Set(['x']))).toThrow(DuplicateIdError);
+  });
+});
+
+describe('checkArticleCollection', () => {
+  it('accepts arrays, iterables and async iterables', async () => {
+    async function* stream() {
+      yield { id: 'a', text: 'x' };
+    }
+    for (const value of [[], new Set(), stream(), new Map().values()]) expect(() => checkArticleCollection(value)).not.toThrow();
+  });
+
+  it.each([
+    [null, /got null/],
+    [undefined, /got undefined/],
+    [42, /got number/],
+    ['text', /got a string/],
+    [{ id: 'a', text: 'x' }, /pass \[article\]/],
+  ])('rejects %j with a typed error', (value, message) => {
+    expect(() => checkArticleCollection(value)).toThrow(InvalidArticleError);
+    expect(() => checkArticleCollection(value)).toThrow(message);
   });
 });
 

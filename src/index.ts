@@ -18,8 +18,8 @@ export type { LoadDetectorOptions } from './persist/detector-store.js';
 export { BUNDLE_FORMAT, BUNDLE_VERSION } from './persist/detector-bundle.js';
 
 // Articles and their validation.
-export { normalizeArticle, cleanArticleText } from './article.js';
-export type { Article, NormalizedArticle } from './article.js';
+export { normalizeArticle, cleanArticleText, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_ID_CHARS } from './article.js';
+export type { Article, NormalizedArticle, NormalizeOptions } from './article.js';
 
 // Embedders: the interface, the built-in lexical one, the transformers.js one.
 export { isExplainingEmbedder } from './embed/embedder.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanArticleText, normalizeArticle, normalizeArticles, splitTitleAndBody } from '../src/article.js';
-import { DuplicateIdError, InvalidArticleError } from '../src/errors.js';
+import { checkArticleCollection, cleanArticleText, MAX_ID_CHARS, MAX_TEXT_CHARS, normalizeArticle, normalizeArticles, splitTitleAndBody } from '../src/article.js';
+import { DuplicateIdError, InvalidArticleError, InvalidOptionsError } from '../src/errors.js';
 
 describe('normalizeArticle', () => {
   it('keeps the fields of a valid article and parses the date', () => {
@@ -44,6 +44,40 @@ describe('normalizeArticle', () => {
     expect(() => normalizeArticle(input)).toThrow(message);
   });
 
+  it('truncates a long text at a character boundary', () => {
+    const text = 'a'.repeat(MAX_TEXT_CHARS - 1) + '😀' + 'b'.repeat(1000);
+    const article = normalizeArticle({ id: 'long', text });
+    expect(article.text).toBe('a'.repeat(MAX_TEXT_CHARS - 1));
+    expect(normalizeArticle({ id: 'short', text: 'abcdef' }, { maxTextChars: 3 }).text).toBe('abc');
+    expect(() => normalizeArticle({ id: 'x', text: 'abc' }, { maxTextChars: 0 })).toThrow(InvalidOptionsError);
+  });
+
+  it('turns HTML into text and lone surrogates into U+FFFD', () => {
+    const article = normalizeArticle({ id: 'h', title: 'Floods &amp; fires', text: '<p>Bridges\uD800 closed.</p><script>track()</script>' });
+    expect(article).toEqual({ id: 'h', title: 'Floods & fires', text: 'Bridges\uFFFD closed.' });
+  });
+
+  it.each([
+    [{ id: 'x'.repeat(MAX_ID_CHARS + 1), text: 'ok' }, /at most 2048/],
+    [{ id: 'a\u0000b', text: 'ok' }, /control characters/],
+    [{ id: '\uDC00', text: 'ok' }, /lone surrogates/],
+    [{ id: 'a', text: 'ok', publishedAt: 8.64e15 + 1 }, /not a valid date/],
+    [{ id: 'a', text: 'ok', publishedAt: '+275760-09-14T00:00:00Z' }, /not a valid date/],
+    [{ id: 'a', text: '🔥🔥 👍' }, /has no text/],
+    [{ id: 'a', text: '<script>only()</script>' }, /has no text/],
+  ])('rejects odd input %# with a typed error', (input, message) => {
+    expect(() => normalizeArticle(input)).toThrow(InvalidArticleError);
+    expect(() => normalizeArticle(input)).toThrow(message);
+  });
+
+  it('turns an object whose fields throw into a typed error', () => {
+    const hostile = { get id(): string { throw new Error('getter exploded'); }, text: 'ok' };
+    expect(() => normalizeArticle(hostile)).toThrow(InvalidArticleError);
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(() => normalizeArticle(proxy)).toThrow(InvalidArticleError);
+  });
+
   it('names the article in the error', () => {
     try {
       normalizeArticle({ id: 'bad-one', text: '' });
@@ -63,6 +97,26 @@ describe('normalizeArticles', () => {
 
   it('rejects an id that is already known', () => {
     expect(() => normalizeArticles([{ id: 'x', text: 'a' }], new Set(['x']))).toThrow(DuplicateIdError);
+  });
+});
+
+describe('checkArticleCollection', () => {
+  it('accepts arrays, iterables and async iterables', async () => {
+    async function* stream() {
+      yield { id: 'a', text: 'x' };
+    }
+    for (const value of [[], new Set(), stream(), new Map().values()]) expect(() => checkArticleCollection(value)).not.toThrow();
+  });
+
+  it.each([
+    [null, /got null/],
+    [undefined, /got undefined/],
+    [42, /got number/],
+    ['text', /got a string/],
+    [{ id: 'a', text: 'x' }, /pass \[article\]/],
+  ])('rejects %j with a typed error', (value, message) => {
+    expect(() => checkArticleCollection(value)).toThrow(InvalidArticleError);
+    expect(() => checkArticleCollection(value)).toThrow(message);
   });
 });
 

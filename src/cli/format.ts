@@ -14,6 +14,8 @@ export interface ClusterReport {
     cohesion: number;
     representative: string;
   }>;
+  /** With --cache-dir: inputs answered from the embedding cache and inputs embedded. */
+  cache?: { dir: string; hits: number; misses: number };
 }
 
 export function clusterReport(embedder: Embedder, threshold: number, articles: number, stories: StoryCluster[]): ClusterReport {
@@ -41,7 +43,10 @@ function round(x: number): number {
 }
 
 function clip(text: string, width: number): string {
-  return text.length <= width ? text : text.slice(0, width - 1) + '…';
+  if (text.length <= width) return text;
+  // Never cut a surrogate pair in half: the terminal would show a broken character.
+  const end = /[\uD800-\uDBFF]/.test(text[width - 2] ?? '') ? width - 2 : width - 1;
+  return text.slice(0, end) + '…';
 }
 
 export function formatClusterTable(report: ClusterReport, columns = 100): string {

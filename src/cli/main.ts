@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { StoryDetector } from '../detector.js';
 import type { Embedder } from '../embed/embedder.js';
+import { CachedEmbedder } from '../embed/cached-embedder.js';
 import { createEmbedder } from '../embed/create-embedder.js';
 import { isSamestoryError, InvalidOptionsError } from '../errors.js';
 import { calibrateOnPairs, formatCalibration } from './calibrate-command.js';
@@ -23,6 +24,8 @@ Usage:
 Inputs: .txt/.md (first non-empty line is the title; id = file name), .json (an article
 object or an array of them), .jsonl (one article per line). Folders are read recursively.
 Article fields: id, text, title, lang, publishedAt (or date), url, source.
+Files are read as UTF-8 (invalid bytes become U+FFFD). Binary files in a folder, JSONL lines
+that are not JSON, invalid articles and repeated ids are skipped with a warning on stderr.
 
 Options:
   --json                  print JSON instead of a table
@@ -34,6 +37,8 @@ Options:
   --threshold <x>         similarity at which articles join a story (default: the embedder's calibrated value)
   --time-window-days <n>  largest time span of one story for dated articles (default 2)
   --index <auto|exact|hnsw>  nearest-neighbour index (default auto)
+  --cache-dir <dir>       keep article vectors in <dir> (created when missing): a later run
+                          over the same articles with the same embedder embeds nothing again
   --quiet                 no progress bar or warnings on stderr
   --min-precision <p>     calibrate: suggest the lowest threshold reaching this precision
                           (default: the threshold of maximum F1)
@@ -71,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
         threshold: { type: 'string' },
         'time-window-days': { type: 'string' },
         index: { type: 'string', default: 'auto' },
+        'cache-dir': { type: 'string' },
         quiet: { type: 'boolean', default: false },
         'min-precision': { type: 'string' },
       },
@@ -85,13 +91,15 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const embedder: Embedder = await createEmbedder({
+    const baseEmbedder: Embedder = await createEmbedder({
       kind: values.embedder as 'lexical' | 'transformers',
       ...(values.model !== undefined ? { model: values.model } : {}),
       ...(values['models-dir'] !== undefined ? { localModelPath: values['models-dir'] } : {}),
       allowRemoteModels: values['allow-remote'],
       ...(values.dtype !== undefined ? { dtype: values.dtype as 'fp32' | 'q8' } : {}),
     });
+    const cache = values['cache-dir'] !== undefined ? await openCache(baseEmbedder, values['cache-dir']) : undefined;
+    const embedder: Embedder = cache ?? baseEmbedder;
     if (command === 'calibrate') {
       const minPrecision = values['min-precision'] !== undefined ? numberOption('min-precision', values['min-precision']) : undefined;
       const bar = createProgressBar(process.stderr, values.quiet);
@@ -110,13 +118,20 @@ export async function main(argv: string[]): Promise<number> {
     });
     const bar = createProgressBar(process.stderr, values.quiet);
     const articles = readArticles(positionals, {
+      skipInvalid: true,
       onWarning: (w) => {
-        if (!values.quiet) process.stderr.write(`samestory: ${w.path}: ${w.message}\n`);
+        if (values.quiet) return;
+        bar.clear();
+        process.stderr.write(`samestory: ${w.path}: ${w.message}\n`);
       },
     });
     await detector.add(articles, { onProgress: (p) => bar.update(p) });
     bar.done();
     const report = clusterReport(embedder, detector.similarityThreshold, detector.size, detector.clusters());
+    if (cache) {
+      report.cache = { dir: values['cache-dir']!, hits: cache.hits, misses: cache.misses };
+      if (!values.quiet) process.stderr.write(`samestory: embedding cache ${values['cache-dir']}: ${cache.hits} reused, ${cache.misses} embedded\n`);
+    }
     process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatClusterTable(report, process.stdout.columns ?? 100) + '\n');
     return 0;
   } catch (error) {
@@ -125,6 +140,16 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     throw error;
+  }
+}
+
+// The cache folder is checked here so that a bad --cache-dir is a typed error, not a crash in mkdir.
+async function openCache(embedder: Embedder, dir: string): Promise<CachedEmbedder> {
+  try {
+    return await CachedEmbedder.create(embedder, { dir });
+  } catch (error) {
+    if (isSamestoryError(error)) throw error;
+    throw new InvalidOptionsError('cache-dir', `cannot use '${dir}' as a cache folder: ${(error as Error).message}`);
   }
 }
 

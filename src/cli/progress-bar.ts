@@ -4,10 +4,12 @@ import type { Progress } from '../progress.js';
 
 export interface ProgressBar {
   update(progress: Progress): void;
+  /** Erases the bar so that a message can be written on its line; the next update redraws it. */
+  clear(): void;
   done(): void;
 }
 
-const SILENT: ProgressBar = { update() {}, done() {} };
+const SILENT: ProgressBar = { update() {}, clear() {}, done() {} };
 
 export function createProgressBar(stream: NodeJS.WriteStream, quiet: boolean): ProgressBar {
   if (quiet || !stream.isTTY) return SILENT;
@@ -26,6 +28,10 @@ export function createProgressBar(stream: NodeJS.WriteStream, quiet: boolean): P
       const bar = progress.total > 0 ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` : '';
       stream.write(`\r${progress.stage} ${bar}${count} (${rate.toFixed(0)}/s)\u001b[K`);
       drawn = true;
+    },
+    clear() {
+      if (drawn) stream.write('\r\u001b[K');
+      drawn = false;
     },
     done() {
       if (drawn) stream.write('\r\u001b[K');

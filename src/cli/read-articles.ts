@@ -1,27 +1,57 @@
 // Reads articles from files and folders for the CLI: .txt/.md (first non-empty line is the
 // title), .json (one article or an array), .jsonl (one article per line).
+//
+// Text is decoded as UTF-8, with invalid bytes replaced by U+FFFD and a leading BOM dropped.
+// Inside a folder, anything that is not an article (binary files, unreadable files, JSON
+// without article fields) is skipped with a warning; a file named on the command line must
+// be readable. With `skipInvalid`, records that fail validation or repeat an id are skipped
+// with a warning too, so one bad record in a feed does not cost the run.
 
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { splitTitleAndBody, type Article } from '../article.js';
-import { InputError } from '../errors.js';
+import { normalizeArticle, splitTitleAndBody, type Article } from '../article.js';
+import { InputError, isSamestoryError } from '../errors.js';
 
 export const ARTICLE_EXTENSIONS = new Set(['.txt', '.md', '.json', '.jsonl']);
 
+/** Broken lines of one JSONL file reported one by one; the rest are counted in one warning. */
+export const MAX_LINE_WARNINGS_PER_FILE = 10;
+
+/** Bytes looked at to tell a binary file from text. */
+const SNIFF_BYTES = 64 * 1024;
+
 export interface ReadWarning {
+  /** The file, with `:line` for a JSONL record. */
   path: string;
   message: string;
 }
 
 export interface ReadOptions {
-  /** Called for each file skipped inside a folder (binary, unknown extension). */
+  /** Called for each file or record skipped (binary, unknown extension, broken line, invalid record). */
   onWarning?: (warning: ReadWarning) => void;
+  /**
+   * Check every record as StoryDetector.add would, and skip (with a warning) those that fail
+   * or repeat an id seen earlier in this read, instead of passing them on.
+   * @default false
+   */
+  skipInvalid?: boolean;
+}
+
+interface ReadContext {
+  warn: (path: string, message: string) => void;
+  skipInvalid: boolean;
+  seenIds: Set<string>;
 }
 
 /** Streams articles from the given paths; folders are walked recursively in name order. */
 export async function* readArticles(paths: readonly string[], options: ReadOptions = {}): AsyncGenerator<Article> {
+  const context: ReadContext = {
+    warn: (path, message) => options.onWarning?.({ path, message }),
+    skipInvalid: options.skipInvalid ?? false,
+    seenIds: new Set(),
+  };
   for (const path of paths) {
     let info;
     try {
@@ -29,36 +59,66 @@ export async function* readArticles(paths: readonly string[], options: ReadOptio
     } catch (error) {
       throw new InputError(path, 'no such file or folder', { cause: error });
     }
-    if (info.isDirectory()) yield* readFolder(path, options);
-    else yield* readFile_(path, true, options);
+    if (info.isDirectory()) yield* readFolder(path, context);
+    // Reading a FIFO or a device would block or never end.
+    else if (!info.isFile()) throw new InputError(path, 'is not a regular file or folder');
+    else yield* readFile_(path, true, context);
   }
 }
 
-async function* readFolder(dir: string, options: ReadOptions): AsyncGenerator<Article> {
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+async function* readFolder(dir: string, context: ReadContext): AsyncGenerator<Article> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    throw new InputError(dir, `folder cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.name.startsWith('.')) continue;
-    if (entry.isDirectory()) yield* readFolder(path, options);
+    if (entry.isDirectory()) yield* readFolder(path, context);
     else if (entry.isFile()) {
       if (!ARTICLE_EXTENSIONS.has(extname(entry.name).toLowerCase())) continue;
-      yield* readFile_(path, false, options);
+      yield* readFile_(path, false, context);
     }
   }
 }
 
-async function* readFile_(path: string, named: boolean, options: ReadOptions): AsyncGenerator<Article> {
+/** A file is binary when it holds NUL bytes, or when a quarter of its start is not text. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, SNIFF_BYTES);
+  if (sample.includes(0)) return true;
+  const text = new TextDecoder('utf-8').decode(sample);
+  let odd = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0xfffd || (code < 32 && code !== 9 && code !== 10 && code !== 12 && code !== 13)) odd++;
+  }
+  return odd > 0.25 * text.length;
+}
+
+// A binary or unreadable file: an error when the user named it, a warning inside a folder.
+function reject(path: string, named: boolean, context: ReadContext, message: string, cause?: unknown): void {
+  if (named) throw new InputError(path, message, cause === undefined ? undefined : { cause });
+  context.warn(path, `skipped: ${message}`);
+}
+
+async function* readFile_(path: string, named: boolean, context: ReadContext): AsyncGenerator<Article> {
   const extension = extname(path).toLowerCase();
   if (extension === '.jsonl') {
-    yield* readJsonLines(path);
+    yield* readJsonLines(path, named, context);
     return;
   }
-  const bytes = await readFile(path).catch((error: unknown) => {
-    throw new InputError(path, 'cannot be read', { cause: error });
-  });
-  if (bytes.includes(0)) {
-    if (named) throw new InputError(path, 'is a binary file, not an article');
-    options.onWarning?.({ path, message: 'skipped: binary file' });
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    reject(path, named, context, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+    return;
+  }
+  if (looksBinary(bytes)) {
+    reject(path, named, context, 'binary file, not an article');
     return;
   }
   const content = new TextDecoder('utf-8').decode(bytes);
@@ -67,47 +127,105 @@ async function* readFile_(path: string, named: boolean, options: ReadOptions): A
     try {
       parsed = JSON.parse(content);
     } catch (error) {
-      throw new InputError(path, `is not valid JSON: ${(error as Error).message}`, { cause: error });
+      reject(path, named, context, `is not valid JSON: ${(error as Error).message}`, error);
+      return;
     }
     const items = Array.isArray(parsed) ? parsed : [parsed];
     // A folder of articles often holds other JSON too (labels, metadata): skip what has
     // neither a text nor a title, but reject it when the user named the file.
     if (!named && !items.some(looksLikeArticle)) {
-      options.onWarning?.({ path, message: 'skipped: JSON without article fields (text or title)' });
+      context.warn(path, 'skipped: JSON without article fields (text or title)');
       return;
     }
-    for (const [i, item] of items.entries()) yield withDefaults(item, Array.isArray(parsed) ? `${basename(path)}#${i}` : basename(path));
+    for (const [i, item] of items.entries()) {
+      const article = checked(withDefaults(item, Array.isArray(parsed) ? `${basename(path)}#${i}` : basename(path)), Array.isArray(parsed) ? `${path}#${i}` : path, context);
+      if (article) yield article;
+    }
     return;
   }
   const { title, text } = splitTitleAndBody(content);
   const article: Article = { id: basename(path), text };
   if (title) article.title = title;
-  yield article;
+  const valid = checked(article, path, context);
+  if (valid) yield valid;
 }
 
-async function* readJsonLines(path: string): AsyncGenerator<Article> {
+async function* readJsonLines(path: string, named: boolean, context: ReadContext): AsyncGenerator<Article> {
+  let head: Uint8Array;
+  try {
+    head = await readHead(path);
+  } catch (error) {
+    reject(path, named, context, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+    return;
+  }
+  if (looksBinary(head)) {
+    reject(path, named, context, 'binary file, not JSON lines');
+    return;
+  }
   const stream = createReadStream(path, { encoding: 'utf8' });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNumber = 0;
+  let broken = 0;
   try {
-    for await (const line of lines) {
+    for await (const rawLine of lines) {
       lineNumber++;
+      const line = lineNumber === 1 && rawLine.charCodeAt(0) === 0xfeff ? rawLine.slice(1) : rawLine;
       if (line.trim() === '') continue;
       let parsed: unknown;
       try {
         parsed = JSON.parse(line);
       } catch (error) {
-        throw new InputError(path, `line ${lineNumber} is not valid JSON: ${(error as Error).message}`, { cause: error });
+        // A feed torn by a crash, or one bad record, must not cost the good ones.
+        broken++;
+        if (broken <= MAX_LINE_WARNINGS_PER_FILE) context.warn(`${path}:${lineNumber}`, `skipped: not valid JSON (${(error as Error).message.slice(0, 120)})`);
+        continue;
       }
-      yield withDefaults(parsed, `${basename(path)}:${lineNumber}`);
+      const article = checked(withDefaults(parsed, `${basename(path)}:${lineNumber}`), `${path}:${lineNumber}`, context);
+      if (article) yield article;
     }
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(path, 'cannot be read', { cause: error });
+    if (isSamestoryError(error)) throw error;
+    throw new InputError(path, `cannot be read after line ${lineNumber}: ${(error as Error).message}`, { cause: error });
   } finally {
     lines.close();
     stream.destroy();
   }
+  if (broken > MAX_LINE_WARNINGS_PER_FILE) {
+    context.warn(path, `skipped ${broken - MAX_LINE_WARNINGS_PER_FILE} more lines that are not valid JSON (${broken} in all)`);
+  }
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+// With skipInvalid: the record as it is when StoryDetector would take it, else undefined
+// after a warning. The record is passed on raw, not normalised: the detector normalises it
+// again (clean-up is cheap next to embedding) and normalising twice is not always a no-op
+// (a decoded '&lt;p&gt;' would become a tag).
+function checked(article: Article, where: string, context: ReadContext): Article | undefined {
+  if (!context.skipInvalid) return article;
+  let id: string;
+  try {
+    id = normalizeArticle(article).id;
+  } catch (error) {
+    if (!isSamestoryError(error)) throw error;
+    context.warn(where, `skipped: ${error.message} [${error.code}]`);
+    return undefined;
+  }
+  if (context.seenIds.has(id)) {
+    context.warn(where, `skipped: id '${id}' is already used by an earlier article [DUPLICATE_ID]`);
+    return undefined;
+  }
+  context.seenIds.add(id);
+  return article;
 }
 
 // JSON records may lack an id (the file position stands in) or a body (a title alone is an
@@ -115,9 +233,9 @@ async function* readJsonLines(path: string): AsyncGenerator<Article> {
 function withDefaults(item: unknown, fallbackId: string): Article {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return item as Article;
   const record = { ...(item as Record<string, unknown>) };
-  if (record.id === undefined) record.id = fallbackId;
-  else if (typeof record.id === 'number') record.id = String(record.id);
-  if (record.text === undefined && typeof record.title === 'string') record.text = '';
+  if (record.id === undefined || record.id === null) record.id = fallbackId;
+  else if (typeof record.id === 'number' && Number.isFinite(record.id)) record.id = String(record.id);
+  if ((record.text === undefined || record.text === null) && typeof record.title === 'string') record.text = '';
   if (record.publishedAt === undefined && typeof record.date === 'string') record.publishedAt = record.date;
   return record as unknown as Article;
 }

@@ -93,6 +93,47 @@ describe('samestory cluster', () => {
     expect(stderr).toContain('fetch-model');
   });
 
+  it('embeds nothing again on a second run with the same --cache-dir', async () => {
+    const cacheDir = join(await mkdtemp(join(tmpdir(), 'samestory-cache-')), 'vectors');
+    const first = await samestory('cluster', dir, '--json', '--cache-dir', cacheDir);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).cache).toEqual({ dir: cacheDir, hits: 0, misses: 3 });
+    const second = await samestory('cluster', dir, '--json', '--cache-dir', cacheDir);
+    expect(second.code).toBe(0);
+    const report = JSON.parse(second.stdout);
+    expect(report.cache).toEqual({ dir: cacheDir, hits: 3, misses: 0 });
+    expect(second.stderr).toContain('3 reused, 0 embedded');
+    // Same vectors, same stories.
+    expect(report.clusters).toEqual(JSON.parse(first.stdout).clusters);
+  });
+
+  it('rejects a --cache-dir that cannot be a folder with a typed error', async () => {
+    const file = join(dir, 'flood-en.txt');
+    const { code, stderr } = await samestory('cluster', dir, '--cache-dir', join(file, 'sub'));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/option 'cache-dir'.*\[INVALID_OPTIONS\]/);
+  });
+
+  it('skips invalid articles and repeated ids with a warning and clusters the rest', async () => {
+    const feedDir = await mkdtemp(join(tmpdir(), 'samestory-feed-'));
+    await writeFile(
+      join(feedDir, 'feed.jsonl'),
+      [
+        JSON.stringify({ id: 'a', title: 'Flood closes bridges in Wrocław', text: 'The Oder rose by two metres.' }),
+        '{"id": "torn", "text": "cut off by a cra',
+        JSON.stringify({ id: 'b', text: 42 }),
+        JSON.stringify({ id: 'a', text: 'A second article with the id of the first.' }),
+        JSON.stringify({ id: 'c', title: 'Powódź zamyka mosty we Wrocławiu', text: 'Odra podniosła się o dwa metry.' }),
+      ].join('\n'),
+    );
+    const { code, stdout, stderr } = await samestory('cluster', feedDir, '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).articles).toBe(2);
+    expect(stderr).toMatch(/feed\.jsonl:2: skipped: not valid JSON/);
+    expect(stderr).toMatch(/feed\.jsonl:3: skipped: field 'text' must be a string, got number \[INVALID_ARTICLE\]/);
+    expect(stderr).toMatch(/feed\.jsonl:4: skipped: id 'a' is already used by an earlier article \[DUPLICATE_ID\]/);
+  });
+
   it('shows usage for an unknown command', async () => {
     const { code, stderr } = await samestory('frobnicate');
     expect(code).toBe(2);

@@ -44,7 +44,7 @@ describe('readArticles', () => {
     await collect([dir], warnings);
     expect(warnings.map((w) => w.message)).toEqual([
       'skipped: JSON without article fields (text or title)',
-      'skipped: binary file',
+      'skipped: binary file, not an article',
     ]);
   });
 
@@ -52,10 +52,29 @@ describe('readArticles', () => {
     await expect(collect([join(dir, 'image.txt')])).rejects.toThrow(InputError);
   });
 
-  it('names the line of a broken JSONL record', async () => {
+  it('skips a broken JSONL record with a warning that names its line', async () => {
     const path = join(dir, 'broken.jsonl');
-    await writeFile(path, '{"id":"ok","text":"fine"}\n{"id": oops}\n');
-    await expect(collect([path])).rejects.toThrow(/line 2 is not valid JSON/);
+    await writeFile(path, '{"id":"ok","text":"fine"}\n{"id": oops}\n{"id":"ok2","text":"also fine"}\n');
+    const warnings: ReadWarning[] = [];
+    const articles = await collect([path], warnings);
+    expect(articles.map((a) => a.id)).toEqual(['ok', 'ok2']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.path).toBe(`${path}:2`);
+    expect(warnings[0]!.message).toMatch(/^skipped: not valid JSON/);
+  });
+
+  it('with skipInvalid, skips invalid records and repeated ids with a warning each', async () => {
+    const path = join(dir, 'mixed.jsonl');
+    await writeFile(path, '{"id":"m1","text":"fine"}\n{"id":"m2","text":""}\n{"id":"m1","text":"again"}\n{"id":"m3","text":5}\n');
+    const warnings: ReadWarning[] = [];
+    const out = [];
+    for await (const article of readArticles([path], { skipInvalid: true, onWarning: (w) => warnings.push(w) })) out.push(article);
+    expect(out.map((a) => a.id)).toEqual(['m1']);
+    expect(warnings.map((w) => [w.path.slice(path.length), w.message.match(/\[(\w+)\]$/)?.[1]])).toEqual([
+      [':2', 'INVALID_ARTICLE'],
+      [':3', 'DUPLICATE_ID'],
+      [':4', 'INVALID_ARTICLE'],
+    ]);
   });
 
   it('reports a missing path as an input error', async () => {

@@ -1,7 +1,14 @@
 // StoryDetector: the facade that takes articles in, embeds them, indexes their vectors,
 // and keeps them grouped into stories as they arrive (a batch is one big arrival).
 
-import { normalizeArticle, normalizeArticles, type Article, type NormalizedArticle } from './article.js';
+import {
+  checkArticleCollection,
+  normalizeArticle,
+  normalizeArticles,
+  MAX_TEXT_CHARS,
+  type Article,
+  type NormalizedArticle,
+} from './article.js';
 import type { AnnIndex } from './ann/ann-index.js';
 import { AUTO_EXACT_MAX_SIZE, createAnnIndex, type AnnIndexKindChoice } from './ann/create-ann-index.js';
 import { ExactIndex } from './ann/exact-index.js';
@@ -35,6 +42,8 @@ export const DEFAULT_ACTIVE_WINDOW_DAYS = 7;
 const DAY_MS = 86_400_000;
 // Eviction looks for stale stories once the feed clock has moved on by this much.
 const EVICTION_STEP_MS = 3_600_000;
+// How far ahead of the wall clock a publication time may still advance the feed clock.
+const FUTURE_TOLERANCE_MS = DAY_MS;
 // Evicted positions are compacted away once they outnumber live ones (and are this many).
 const MIN_REMOVED_TO_COMPACT = 256;
 
@@ -100,6 +109,19 @@ export interface StoryDetectorOptions {
    * @default 7
    */
   activeWindowDays?: number;
+  /**
+   * The wall clock, epoch ms. Publication times more than a day ahead of it do not move the
+   * feed's clock forward, so one misdated article (year 2100) cannot archive every story.
+   * Replays of data dated in the future can pass their own clock.
+   * @default Date.now
+   */
+  now?: () => number;
+  /**
+   * Characters of an article's text read at most; longer texts are cut at a character
+   * boundary (a feed can carry a whole book in one field).
+   * @default 200000
+   */
+  maxTextChars?: number;
   /**
    * Folder for archived stories (an append-only, checksummed JSONL file). Without it the
    * archive is kept in memory (a few hundred bytes per article, no vectors) and saved with
@@ -176,6 +198,8 @@ export class StoryDetector {
   private readonly calibrationOptions: LanguageCalibrationOptions | undefined;
   private readonly collectionWeighting: boolean;
   private readonly archiveDir: string | undefined;
+  private readonly normalizeOptions: { maxTextChars: number };
+  private readonly now: () => number;
 
   private index: AnnIndex;
   // Indexed by position (order of arrival); evicted positions hold undefined until the
@@ -220,6 +244,15 @@ export class StoryDetector {
       throw new InvalidOptionsError('archiveDir', 'must be a folder path');
     }
     this.archiveDir = options.archiveDir;
+    const maxTextChars = options.maxTextChars ?? MAX_TEXT_CHARS;
+    if (!Number.isSafeInteger(maxTextChars) || maxTextChars < 1) {
+      throw new InvalidOptionsError('maxTextChars', `must be a positive integer, got ${String(options.maxTextChars)}`);
+    }
+    this.normalizeOptions = { maxTextChars };
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new InvalidOptionsError('now', 'must be a function returning epoch milliseconds');
+    }
+    this.now = options.now ?? Date.now;
     this.archive = this.archiveDir ? new FileStoryArchive(this.archiveDir) : new MemoryStoryArchive();
     this.index = createAnnIndex(this.indexKind === 'hnsw' ? 'hnsw' : 'exact', embedder.dimension);
     this.space = new ComparisonSpace(embedder.dimension, { weighting: this.collectionWeighting, calibration: this.calibrationOptions });
@@ -272,6 +305,7 @@ export class StoryDetector {
       activeWindowDays: saved.activeWindowDays ?? Infinity,
       neighbors: saved.neighbors,
       batchSize: saved.batchSize,
+      ...(saved.maxTextChars !== undefined ? { maxTextChars: saved.maxTextChars } : {}),
       calibrateLanguages: saved.calibrateLanguages,
       collectionWeighting: saved.collectionWeighting,
       index: saved.index,
@@ -292,6 +326,7 @@ export class StoryDetector {
         activeWindowDays: Number.isFinite(this.activeWindowMs) ? this.activeWindowMs / DAY_MS : null,
         neighbors: this.neighborCount,
         batchSize: this.batchSize,
+        maxTextChars: this.normalizeOptions.maxTextChars,
         calibrateLanguages: this.calibrationOptions ?? false,
         collectionWeighting: this.collectionWeighting,
         index: this.indexKind,
@@ -330,12 +365,23 @@ export class StoryDetector {
 
   /** Number of articles in the active window (archived ones not counted). */
   get size(): number {
-    return this.positionOf.size;
+    return this.positionOf.size - this.pendingCount;
   }
 
   /** True when the article is in the active window. */
   has(id: string): boolean {
-    return this.positionOf.has(id);
+    return this.visiblePosition(id) !== undefined;
+  }
+
+  // Articles of an add() in progress are indexed batch by batch but get their stories when
+  // the call ends; until then readers (size, has, clusters, similarity) do not see them.
+  private get pendingCount(): number {
+    return this.articles.length - this.stories.count;
+  }
+
+  private visiblePosition(id: string): number | undefined {
+    const position = this.positionOf.get(id);
+    return position !== undefined && position < this.stories.count ? position : undefined;
   }
 
   /**
@@ -346,7 +392,13 @@ export class StoryDetector {
    * stream is taken and clustered batch by batch, and batches before a bad one stay added.
    */
   add(articles: Iterable<Article> | AsyncIterable<Article>, options: AddOptions = {}): Promise<AddResult> {
-    return this.enqueue(() => this.addNow(articles, options));
+    // JavaScript callers can pass anything: refuse it with a typed error, not a TypeError.
+    try {
+      checkArticleCollection(articles);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.enqueue(() => this.addNow(articles, options ?? {}));
   }
 
   private enqueue<T>(work: () => Promise<T> | T): Promise<T> {
@@ -360,7 +412,7 @@ export class StoryDetector {
     const changes: StoryChange[] = [];
     try {
       if (Array.isArray(articles)) {
-        const normalized = normalizeArticles(articles, this.positionOf);
+        const normalized = normalizeArticles(articles, this.positionOf, this.normalizeOptions);
         for (let start = 0; start < normalized.length; start += this.batchSize) {
           throwIfAborted(options.signal);
           await this.addBatch(normalized.slice(start, start + this.batchSize), options.signal);
@@ -370,7 +422,7 @@ export class StoryDetector {
       } else {
         let batch: unknown[] = [];
         const flush = async () => {
-          const normalized = normalizeArticles(batch, this.positionOf);
+          const normalized = normalizeArticles(batch, this.positionOf, this.normalizeOptions);
           batch = [];
           await this.addBatch(normalized, options.signal);
           for (const article of normalized) added.push(article.id);
@@ -431,9 +483,10 @@ export class StoryDetector {
     }
     const first = this.stories.count;
     const changes = this.stories.add(fresh, this.timeOf, this.neighborsOf);
+    const latestTrusted = this.now() + FUTURE_TOLERANCE_MS;
     for (let i = first; i < this.articles.length; i++) {
       const t = this.articles[i]!.publishedAt;
-      if (t !== undefined && t > this.clock) this.clock = t;
+      if (t !== undefined && t > this.clock) this.clock = Math.min(t, latestTrusted);
     }
     changes.push(...this.evict());
     return changes;
@@ -591,11 +644,8 @@ export class StoryDetector {
 
   /** The story an article belongs to, active or archived. */
   storyOfArticle(id: string): StoryCluster {
-    const position = this.positionOf.get(id);
-    // An article of an add() still in progress has no story yet.
-    if (position !== undefined && position < this.stories.count) {
-      return this.activeStories().byRoot.get(this.stories.rootOf(position))!;
-    }
+    const position = this.visiblePosition(id);
+    if (position !== undefined) return this.activeStories().byRoot.get(this.stories.rootOf(position))!;
     const archived = this.archive.findByArticle(id);
     if (!archived) throw new NotFoundError(id);
     return archived;
@@ -619,14 +669,15 @@ export class StoryDetector {
    * average similarity to its members and an explanation against the closest member.
    */
   async match(input: Article, options: MatchOptions = {}): Promise<StoryMatch[]> {
-    const article = normalizeArticle(input);
+    options ??= {};
+    const article = normalizeArticle(input, this.normalizeOptions);
     fillLanguage(article);
     const signal = options.signal;
     const [vector] = await this.embedder.embed([embedInputOf(article)], signal ? { signal } : {});
     this.checkVector(vector!, article.id);
     await this.queue;
     throwIfAborted(signal);
-    if (this.positionOf.size === 0) return [];
+    if (this.size === 0) return [];
     const { byRoot } = this.activeStories();
     const candidates = this.index.search(vector!, this.neighborCount);
     const vectors = this.space.vectors;
@@ -677,7 +728,7 @@ export class StoryDetector {
   }
 
   private requirePosition(id: string): number {
-    const position = this.positionOf.get(id);
+    const position = this.visiblePosition(id);
     if (position === undefined) throw new NotFoundError(id);
     return position;
   }

@@ -88,6 +88,21 @@ describe('StoryDetector on a live feed', () => {
     expect(() => detector.similarity('flood-0-0', 'vote-5-0')).toThrow(NotFoundError);
   });
 
+  it('does not let an article dated far in the future archive the active stories', async () => {
+    const now = () => start + 2 * DAY;
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 3, now });
+    await detector.add(reports('flood', 'river flood closes the old bridge', 0));
+    const { changes } = await detector.add([{ id: 'misdated', text: 'Tram line opens.', publishedAt: '2100-01-01' }]);
+    expect(changes.some((c) => c.type === 'archived')).toBe(false);
+    expect(detector.has('flood-0-0')).toBe(true);
+    // Articles of the real present still move the window on.
+    const later = await detector.add(reports('vote', 'voters choose new mayor after long count', 2.9));
+    expect(later.changes.some((c) => c.type === 'archived')).toBe(false);
+    const next = await StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 3, now: () => start + 10 * DAY });
+    await next.add(reports('flood', 'river flood closes the old bridge', 0));
+    expect((await next.add(reports('vote', 'voters choose new mayor after long count', 9))).changes.filter((c) => c.type === 'archived')).toHaveLength(1);
+  });
+
   it('keeps a story active while its newest article is inside the window', async () => {
     const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 3, timeWindowDays: 3 });
     await detector.add(reports('flood', 'river flood closes the old bridge', 0));
@@ -116,6 +131,25 @@ describe('StoryDetector on a live feed', () => {
     expect(detector.storyOfArticle(newest!.id).articleIds).toHaveLength(3);
     const [match] = await detector.match({ id: 'q', text: `${topics[2]} ${dayWord(39)}. ${topics[2]} ${dayWord(39)}, said officials.` });
     expect(match!.story.id).toBe(storyIdFor('t2-39-0'));
+    // Articles arriving after the compaction are compared with the right vectors.
+    const late = { ...reports('t1', `${topics[1]} ${dayWord(39)}`, 39, 3)[2]!, id: 'late' };
+    const { changes } = await detector.add([late]);
+    expect(changes).toEqual([{ type: 'updated', storyId: storyIdFor('t1-39-0'), addedArticleIds: ['late'], removedArticleIds: [] }]);
+  });
+
+  it('compares articles added right after a compaction with the right vectors', async () => {
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 1, timeWindowDays: 0.5 });
+    const at = (articles: Article[], days: number) => articles.map((a, i) => ({ ...a, publishedAt: start + days * DAY + i * 1000 }));
+    await detector.add([...at(generatedArticles('a', 290), 0), ...at(generatedArticles('a2', 15), 0.7)]);
+    // 290 evicted (a re-weighting follows), then 15 more: now the evicted outnumber the live
+    // ones and positions are compacted, with too little changed for another re-weighting.
+    await detector.add([...at(generatedArticles('b', 300), 1.5), ...at(reports('vote', 'voters choose new mayor after long count', 0), 1.5)]);
+    await detector.add(at(generatedArticles('c', 1), 1.55));
+    const { changes } = await detector.add(at(generatedArticles('d', 1), 1.8));
+    expect(changes.filter((c) => c.type === 'archived')).not.toHaveLength(0);
+    const late = { ...at(reports('vote', 'voters choose new mayor after long count', 0), 1.8)[1]!, id: 'late' };
+    const after = await detector.add([late]);
+    expect(after.changes).toEqual([{ type: 'updated', storyId: storyIdFor('vote-0-0'), addedArticleIds: ['late'], removedArticleIds: [] }]);
   });
 
   it('writes archived stories to archiveDir and finds them there after a restart', async () => {
@@ -190,6 +224,25 @@ describe('StoryDetector on a live feed', () => {
     expect((await StoryDetector.load(dir, { embedder: new WordHashEmbedder() })).size).toBe(firstArticles.length);
     await expect(detector.recluster({ similarityThreshold: 0.9, signal: aborted })).rejects.toMatchObject({ code: 'ABORTED' });
     expect(detector.similarityThreshold).toBe(0.5);
+  });
+
+  it('refuses what is not a collection of articles with a typed error, adding nothing', async () => {
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder() });
+    for (const bad of [null, 42, firstArticles[0], 'text']) {
+      await expect(detector.add(bad as never)).rejects.toMatchObject({ code: 'INVALID_ARTICLE' });
+    }
+    await detector.add(firstArticles, null as never);
+    expect(detector.size).toBe(firstArticles.length);
+  });
+
+  it('cuts texts longer than maxTextChars and keeps the setting through save and load', async () => {
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), maxTextChars: 20 });
+    await detector.add([{ id: 'long', text: 'river flood '.repeat(100) }]);
+    expect(detector.article('long').text.length).toBeLessThanOrEqual(20);
+    await detector.save(dir);
+    const loaded = await StoryDetector.load(dir, { embedder: new WordHashEmbedder() });
+    await loaded.add([{ id: 'long-2', text: 'river flood '.repeat(100) }]);
+    expect(loaded.article('long-2').text.length).toBeLessThanOrEqual(20);
   });
 
   it('rejects a non-positive active window with a typed error', async () => {

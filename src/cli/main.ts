@@ -111,6 +111,8 @@ export async function main(argv: string[]): Promise<number> {
     const detector = await StoryDetector.create({
       embedder,
       index: values.index as 'auto' | 'exact' | 'hnsw',
+      // One batch from files: nothing to evict, every story stays active.
+      activeWindowDays: Infinity,
       ...(values.threshold !== undefined ? { similarityThreshold: numberOption('threshold', values.threshold) } : {}),
       ...(values['time-window-days'] !== undefined
         ? { timeWindowDays: numberOption('time-window-days', values['time-window-days']) }

@@ -25,8 +25,8 @@ export interface ComparisonSpaceOptions {
 }
 
 export class ComparisonSpace {
-  private vectorList: Array<Float32Array | undefined> = [];
-  private groupOf: number[] = [];
+  private readonly vectorList: Array<Float32Array | undefined> = [];
+  private readonly groupOf: number[] = [];
   private readonly weighting: CollectionWeighting | undefined;
   private readonly calibrationOptions: LanguageCalibrationOptions | undefined;
   private weights: Float32Array | undefined;
@@ -118,19 +118,22 @@ export class ComparisonSpace {
     return calibrateGroups(calibration, this.groupOfLanguage(lang), this.groupOf[position]!, raw);
   }
 
-  /** Renumbers positions after removals (see AverageLinkage.compact). */
+  /**
+   * Renumbers positions after removals (see AverageLinkage.compact). In place: the clustering
+   * and the calibration hold on to these arrays.
+   */
   compact(newIndexOf: Int32Array, newCount: number): void {
-    const vectors = new Array<Float32Array | undefined>(newCount);
-    const groupOf = new Array<number>(newCount).fill(-1);
-    for (let i = 0; i < this.vectors.length; i++) {
+    const vectors = this.vectorList;
+    const groupOf = this.groupOf;
+    // New indices never exceed old ones, so a forward pass moves each entry once.
+    for (let i = 0; i < vectors.length; i++) {
       const to = newIndexOf[i]!;
       if (to < 0) continue;
-      vectors[to] = this.vectors[i];
-      groupOf[to] = this.groupOf[i]!;
+      vectors[to] = vectors[i];
+      groupOf[to] = groupOf[i]!;
     }
-    this.vectorList = vectors;
-    this.groupOf = groupOf;
-    if (this.calibrationTables) this.calibrationTables = { ...this.calibrationTables, groupOf };
+    vectors.length = newCount;
+    groupOf.length = newCount;
   }
 
   private groupOfLanguage(lang: string | undefined): number {

@@ -50,6 +50,8 @@ export interface SavedDetectorOptions {
   activeWindowDays?: number | null;
   neighbors: number;
   batchSize: number;
+  /** Absent in bundles written before the option existed (the default applies). */
+  maxTextChars?: number;
   calibrateLanguages: false | LanguageCalibrationOptions;
   collectionWeighting: boolean;
   index: AnnIndexKindChoice;
@@ -409,6 +411,9 @@ function checkOptions(raw: unknown, fail: (message: string) => never): void {
   const active = raw.activeWindowDays;
   if (active !== undefined && active !== null && !(typeof active === 'number' && active > 0 && Number.isFinite(active))) {
     fail('options.activeWindowDays must be a positive number or null');
+  }
+  if (raw.maxTextChars !== undefined && (!isCount(raw.maxTextChars) || raw.maxTextChars < 1)) {
+    fail('options.maxTextChars must be a positive integer');
   }
   for (const key of ['neighbors', 'batchSize'] as const) {
     if (!isCount(raw[key]) || (raw[key] as number) < 1) fail(`options.${key} must be a positive integer`);

@@ -98,7 +98,15 @@ export async function runDetectorFuzz(suite: string, cases: readonly ArticleCase
   const add = new FuzzTally(`${suite}: add()`);
   const match = new FuzzTally(`${suite}: match()`);
   const random = seededRandom(options.seed);
-  const detector = await StoryDetector.create({ embedder: options.embedder, index: options.index ?? 'exact', batchSize: 2 });
+  // No active window: every accepted article must stay findable with has(). Eviction, and
+  // the feed clock that misdated articles cannot push forward, are tested in
+  // tests/detector-live.test.ts.
+  const detector = await StoryDetector.create({
+    embedder: options.embedder,
+    index: options.index ?? 'exact',
+    batchSize: 2,
+    activeWindowDays: Infinity,
+  });
   // Enough articles in two languages that language calibration and collection weighting
   // are active, so odd queries meet every comparison path.
   const base = [...VALID_ARTICLES.map((article) => ({ ...article, id: `base-${article.id}` })), ...backgroundArticles(random, 70)];

@@ -14,7 +14,8 @@ export type SamestoryErrorCode =
   | 'ABORTED'
   | 'BUNDLE_INVALID'
   | 'INPUT_UNREADABLE'
-  | 'LEXICON_MISSING';
+  | 'LEXICON_MISSING'
+  | 'CACHE_WRITE_FAILED';
 
 export class SamestoryError extends Error {
   override name: string = 'SamestoryError';
@@ -143,6 +144,14 @@ export class LexiconError extends SamestoryError {
   override name = 'LexiconError' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super('LEXICON_MISSING', message, options);
+  }
+}
+
+/** The embedding cache could not write to its file; vectors stay cached in memory only. */
+export class CacheWriteError extends SamestoryError {
+  override name = 'CacheWriteError' as const;
+  constructor(readonly path: string, message: string, options?: { cause?: unknown }) {
+    super('CACHE_WRITE_FAILED', `${path}: ${message}`, options);
   }
 }
 

@@ -78,6 +78,7 @@ export {
   BundleError,
   InputError,
   LexiconError,
+  CacheWriteError,
   isSamestoryError,
 } from './errors.js';
 export type { SamestoryErrorCode } from './errors.js';

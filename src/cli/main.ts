@@ -133,6 +133,8 @@ export async function main(argv: string[]): Promise<number> {
     if (cache) {
       report.cache = { dir: values['cache-dir']!, hits: cache.hits, misses: cache.misses };
       if (!values.quiet) process.stderr.write(`samestory: embedding cache ${values['cache-dir']}: ${cache.hits} reused, ${cache.misses} embedded\n`);
+      // Always said, even with --quiet: the next run will not find these vectors.
+      if (cache.writeError) process.stderr.write(`samestory: warning: ${cache.writeError.message}\n`);
     }
     process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatClusterTable(report, process.stdout.columns ?? 100) + '\n');
     return 0;

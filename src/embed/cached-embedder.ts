@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, truncate } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidOptionsError } from '../errors.js';
+import { CacheWriteError, InvalidOptionsError } from '../errors.js';
 import type { EmbedInput, EmbedOptions, Embedder } from './embedder.js';
 
 export interface CachedEmbedderOptions {
@@ -59,6 +59,7 @@ export class CachedEmbedder implements Embedder {
   private readonly file: string | undefined;
   // Set when the file on disk is not ours to append to (another format, a torn header).
   private rewrite = false;
+  private failure: CacheWriteError | undefined;
 
   private constructor(private readonly inner: Embedder, options: CachedEmbedderOptions) {
     this.id = inner.id;
@@ -80,6 +81,14 @@ export class CachedEmbedder implements Embedder {
       await cached.load();
     }
     return cached;
+  }
+
+  /**
+   * Why the cache file stopped being written (disk full, permissions), if it did. A cache
+   * is an optimisation: embedding goes on and vectors stay cached in memory.
+   */
+  get writeError(): CacheWriteError | undefined {
+    return this.failure;
   }
 
   /** Number of vectors held in memory. */
@@ -110,7 +119,13 @@ export class CachedEmbedder implements Embedder {
         this.remember(keys[i]!, vectors[j]!);
       });
       this.misses += missing.length;
-      if (this.file) await this.append(fresh);
+      if (this.file && !this.failure) {
+        try {
+          await this.append(fresh);
+        } catch (error) {
+          this.failure = new CacheWriteError(this.file, `cannot append to the embedding cache: ${(error as Error).message}`, { cause: error });
+        }
+      }
     } else {
       options.onProgress?.({ stage: 'embed', done: inputs.length, total: inputs.length, percent: 1 });
     }

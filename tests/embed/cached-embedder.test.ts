@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,22 @@ describe('CachedEmbedder', () => {
     expect({ hits: cached.hits, misses: cached.misses }).toEqual({ hits: 3, misses: 2 });
     expect(cached.id).toBe(inner.id);
     expect(cached.dimension).toBe(inner.dimension);
+  });
+
+  it('keeps embedding from memory when its file cannot be written, and says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'samestory-cache-'));
+    const inner = new WordHashEmbedder();
+    const cached = await CachedEmbedder.create(inner, { dir });
+    await cached.embed([flood]);
+    // The cache file turns into a folder: the next append fails, as on a full or broken disk.
+    const file = cacheFile(dir);
+    rmSync(file);
+    mkdirSync(file);
+    const [vector] = await cached.embed([launch]);
+    expect(vector).toHaveLength(inner.dimension);
+    expect(cached.writeError).toMatchObject({ code: 'CACHE_WRITE_FAILED', path: file });
+    await cached.embed([launch]);
+    expect(inner.calls).toBe(2);
   });
 
   it('tells texts apart by language and title too', async () => {

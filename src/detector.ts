@@ -216,6 +216,9 @@ export class StoryDetector {
   private clock = -Infinity;
   private lastEvictionAt = -Infinity;
   private storyCache: { list: StoryCluster[]; byRoot: Map<number, StoryCluster> } | undefined;
+  // Descriptions of unchanged stories, by story id: describing costs O(members × dimension),
+  // so after an add only the stories it touched are described again.
+  private readonly described = new Map<string, StoryCluster>();
   // Calls that change state run one after another: hnswlib is not safe to search while it
   // is written, and a save must see no half-done add.
   private queue: Promise<unknown> = Promise.resolve();
@@ -480,9 +483,14 @@ export class StoryDetector {
     if (this.space.stale) {
       this.space.refresh(this.vectors, (i) => this.articles[i]?.lang);
       this.stories.setSpace(this.linkageSpace());
+      this.described.clear();
     }
     const first = this.stories.count;
     const changes = this.stories.add(fresh, this.timeOf, this.neighborsOf);
+    for (const change of changes) {
+      this.described.delete(change.storyId);
+      if (change.type === 'merged') this.described.delete(change.mergedStoryId);
+    }
     const latestTrusted = this.now() + FUTURE_TOLERANCE_MS;
     for (let i = first; i < this.articles.length; i++) {
       const t = this.articles[i]!.publishedAt;
@@ -516,6 +524,7 @@ export class StoryDetector {
       this.stories.remove(root);
     }
     this.archive.add(archived);
+    for (const story of archived) this.described.delete(story.id);
     this.storyCache = undefined;
     if (this.removedCount >= MIN_REMOVED_TO_COMPACT && this.removedCount > this.positionOf.size) this.compact();
     return archived.map((story) => ({ type: 'archived', storyId: story.id, articleIds: story.articleIds }));
@@ -592,6 +601,7 @@ export class StoryDetector {
       const windowMs =
         options.timeWindowDays === undefined ? this.windowMs : checkDays('timeWindowDays', options.timeWindowDays) * DAY_MS;
       if (this.space.stale) this.space.refresh(this.vectors, (i) => this.articles[i]?.lang);
+      this.described.clear();
       const changes = this.stories.recluster({ threshold, timeWindowMs: windowMs }, this.linkageSpace(), this.timeOf, this.neighborsOf);
       this.threshold = threshold;
       this.windowMs = windowMs;
@@ -607,7 +617,12 @@ export class StoryDetector {
     const groups = this.stories.groups();
     const byRoot = new Map<number, StoryCluster>();
     const list = groups.map((group) => {
-      const story = describeStory(group, articles, vectors);
+      const id = storyIdFor(articles[group[0]!]!.id);
+      let story = this.described.get(id);
+      if (!story) {
+        story = describeStory(group, articles, vectors);
+        this.described.set(id, story);
+      }
       byRoot.set(this.stories.rootOf(group[0]!), story);
       return story;
     });

@@ -496,20 +496,22 @@ export class StoryDetector {
       const t = this.articles[i]!.publishedAt;
       if (t !== undefined && t > this.clock) this.clock = Math.min(t, latestTrusted);
     }
-    changes.push(...this.evict());
+    changes.push(...this.evict(first));
     return changes;
   }
 
-  // Moves stories whose newest article fell out of the active window to the archive.
-  private evict(): StoryChange[] {
+  // Moves stories whose newest article fell out of the active window to the archive. Stories
+  // that took articles in this step stay until a later one: an add() never archives what it
+  // has just added, so a collection added in one call stays whole.
+  private evict(firstOfStep: number): StoryChange[] {
     if (!Number.isFinite(this.activeWindowMs) || !Number.isFinite(this.clock)) return [];
     if (this.clock - this.lastEvictionAt < EVICTION_STEP_MS) return [];
     this.lastEvictionAt = this.clock;
     const roots = this.stories.staleRoots(this.clock - this.activeWindowMs);
-    if (roots.length === 0) return [];
     const archived: StoryCluster[] = [];
     for (const root of roots) {
       const members = this.stories.membersOf(root);
+      if (members[members.length - 1]! >= firstOfStep) continue;
       archived.push(describeStory(members, this.articles as NormalizedArticle[], this.space.vectors as Float32Array[]));
       for (const m of members) {
         const article = this.articles[m]!;
@@ -523,6 +525,7 @@ export class StoryDetector {
       }
       this.stories.remove(root);
     }
+    if (archived.length === 0) return [];
     this.archive.add(archived);
     for (const story of archived) this.described.delete(story.id);
     this.storyCache = undefined;

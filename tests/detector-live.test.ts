@@ -103,6 +103,21 @@ describe('StoryDetector on a live feed', () => {
     expect((await next.add(reports('vote', 'voters choose new mayor after long count', 9))).changes.filter((c) => c.type === 'archived')).toHaveLength(1);
   });
 
+  it('never archives what the same add() brought in: a collection added in one call stays whole', async () => {
+    const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 3 });
+    const collection = [
+      ...reports('flood', 'river flood closes the old bridge', 0),
+      ...reports('vote', 'voters choose new mayor after long count', 20),
+    ];
+    const { changes } = await detector.add(collection);
+    expect(changes.some((c) => c.type === 'archived')).toBe(false);
+    expect(detector.size).toBe(4);
+    expect(detector.similarity('flood-0-0', 'vote-20-0')).toBeLessThan(0.5);
+    // The next add finds the flood story out of the window.
+    const next = await detector.add(reports('tram', 'new tram line opens downtown', 21));
+    expect(next.changes.filter((c) => c.type === 'archived').map((c) => c.storyId)).toEqual([storyIdFor('flood-0-0')]);
+  });
+
   it('keeps a story active while its newest article is inside the window', async () => {
     const detector = await StoryDetector.create({ embedder: new WordHashEmbedder(), activeWindowDays: 3, timeWindowDays: 3 });
     await detector.add(reports('flood', 'river flood closes the old bridge', 0));

@@ -53,14 +53,29 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const DAY = 86_400_000;
 const MiB = 2 ** 20;
 
-interface OgResult {
-  articles: number;
-  batch: { f1: number; precision: number; recall: number; seconds: number };
-  oneAtATime: { f1: number; precision: number; recall: number; seconds: number };
-  oneAtATimeVsBatch: { f1: number; precision: number; recall: number };
+interface Scores {
+  f1: number;
+  precision: number;
+  recall: number;
+}
+
+interface LiveRun {
+  /** recluster() called after every this many adds (0: never). */
+  reclusterEvery: number;
+  vsGold: Scores;
+  vsBatch: Scores;
+  seconds: number;
   addLatencyMs: { p50: number; p95: number; p99: number; max: number };
   changes: Record<string, number>;
 }
+
+interface OgResult {
+  articles: number;
+  batch: Scores & { seconds: number };
+  live: LiveRun[];
+}
+
+const RECLUSTER_EVERY = 1_000;
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
@@ -93,36 +108,44 @@ async function og(embedder: Embedder): Promise<OgResult> {
   const batchLabels = labelsOf(batch, ids);
   const batchSeconds = secondsSince(t);
 
-  log('og2021: the same articles one add() each, in order of publication …');
-  t = performance.now();
-  const live = await StoryDetector.create({ embedder });
-  const latencies: number[] = [];
-  const changes: Record<string, number> = {};
-  for (let i = 0; i < articles.length; i++) {
-    const s = performance.now();
-    const result = await live.add([articles[i]!]);
-    latencies.push(performance.now() - s);
-    for (const change of result.changes) changes[change.type] = (changes[change.type] ?? 0) + 1;
-    if ((i + 1) % 2000 === 0) log(`  ${i + 1} / ${articles.length}`);
-  }
-  const liveLabels = labelsOf(live, ids);
-  const liveSeconds = secondsSince(t);
-  latencies.sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 1000) / 1000;
-  const scores = (s: { f1: number; precision: number; recall: number }) => ({ f1: round(s.f1), precision: round(s.precision), recall: round(s.recall) });
-  return {
-    articles: articles.length,
-    batch: { ...scores(bcubed(batchLabels, gold)), seconds: round(batchSeconds) },
-    oneAtATime: { ...scores(bcubed(liveLabels, gold)), seconds: round(liveSeconds) },
-    oneAtATimeVsBatch: scores(bcubed(liveLabels, batchLabels)),
-    addLatencyMs: {
-      p50: round(percentile(latencies, 0.5)),
-      p95: round(percentile(latencies, 0.95)),
-      p99: round(percentile(latencies, 0.99)),
-      max: round(latencies[latencies.length - 1]!),
-    },
-    changes,
-  };
+  const scores = (s: Scores): Scores => ({ f1: round(s.f1), precision: round(s.precision), recall: round(s.recall) });
+  const live: LiveRun[] = [];
+  for (const reclusterEvery of [0, RECLUSTER_EVERY]) {
+    const what = reclusterEvery ? `, recluster() every ${reclusterEvery}` : '';
+    log(`og2021: the same articles one add() each, in order of publication${what} …`);
+    t = performance.now();
+    const detector = await StoryDetector.create({ embedder });
+    const latencies: number[] = [];
+    const changes: Record<string, number> = {};
+    for (let i = 0; i < articles.length; i++) {
+      const s = performance.now();
+      const result = await detector.add([articles[i]!]);
+      latencies.push(performance.now() - s);
+      for (const change of result.changes) changes[change.type] = (changes[change.type] ?? 0) + 1;
+      if (reclusterEvery && (i + 1) % reclusterEvery === 0) {
+        for (const change of await detector.recluster()) changes[change.type] = (changes[change.type] ?? 0) + 1;
+      }
+      if ((i + 1) % 2000 === 0) log(`  ${i + 1} / ${articles.length}`);
+    }
+    const labels = labelsOf(detector, ids);
+    const seconds = secondsSince(t);
+    latencies.sort((a, b) => a - b);
+    live.push({
+      reclusterEvery,
+      vsGold: scores(bcubed(labels, gold)),
+      vsBatch: scores(bcubed(labels, batchLabels)),
+      seconds: round(seconds),
+      addLatencyMs: {
+        p50: round(percentile(latencies, 0.5)),
+        p95: round(percentile(latencies, 0.95)),
+        p99: round(percentile(latencies, 0.99)),
+        max: round(latencies[latencies.length - 1]!),
+      },
+      changes,
+    });
+  }
+  return { articles: articles.length, batch: { ...scores(bcubed(batchLabels, gold)), seconds: round(batchSeconds) }, live };
 }
 
 interface DayMemory {
@@ -229,12 +252,25 @@ if (!args['skip-og']) {
   const r = await og(embedder);
   results.og2021 = r;
   const rows = [
-    ['batch: all in one add()', r.batch.f1, r.batch.precision, r.batch.recall, r.batch.seconds],
-    ['one add() per article', r.oneAtATime.f1, r.oneAtATime.precision, r.oneAtATime.recall, r.oneAtATime.seconds],
-    ['one at a time vs batch', r.oneAtATimeVsBatch.f1, r.oneAtATimeVsBatch.precision, r.oneAtATimeVsBatch.recall, null],
+    ['all in one add() (batch)', r.batch.f1, r.batch.precision, r.batch.recall, null, null, null, r.batch.seconds],
+    ...r.live.map((run) => [
+      run.reclusterEvery ? `one add() per article, recluster() every ${run.reclusterEvery}` : 'one add() per article',
+      run.vsGold.f1,
+      run.vsGold.precision,
+      run.vsGold.recall,
+      run.vsBatch.f1,
+      run.vsBatch.precision,
+      run.vsBatch.recall,
+      run.seconds,
+    ]),
   ];
-  const headers = ['OG2021 titles, dates used, publication order', 'B³ F1', 'P', 'R', 'seconds'];
-  const latency = `add() latency, one article: p50 ${r.addLatencyMs.p50} ms, p95 ${r.addLatencyMs.p95} ms, p99 ${r.addLatencyMs.p99} ms, max ${r.addLatencyMs.max} ms; changes reported: ${JSON.stringify(r.changes)}`;
+  const headers = ['OG2021 titles, dates used, publication order', 'B³ F1 vs gold', 'P', 'R', 'B³ F1 vs batch', 'P', 'R', 'seconds'];
+  const latency = r.live
+    .map(
+      (run) =>
+        `${run.reclusterEvery ? `with recluster() every ${run.reclusterEvery}` : 'plain'}: add() latency p50 ${run.addLatencyMs.p50} ms, p95 ${run.addLatencyMs.p95} ms, p99 ${run.addLatencyMs.p99} ms, max ${run.addLatencyMs.max} ms; changes ${JSON.stringify(run.changes)}`,
+    )
+    .join('\n\n');
   markdown += `## OG2021 one article at a time vs all at once (${r.articles} articles)\n\n${markdownTable(headers, rows)}\n\n${latency}\n\n`;
   text += `${textTable(headers, rows)}\n${latency}\n\n`;
 }

@@ -300,6 +300,7 @@ export class StoryDetector {
    */
   static async load(dir: string, options: LoadDetectorOptions = {}): Promise<StoryDetector> {
     const { state, embedder } = await loadDetectorState(dir, options);
+    throwIfAborted(options.signal);
     const saved = state.options;
     const archiveDir = options.archiveDir ?? (state.archive && 'dir' in state.archive ? state.archive.dir : undefined);
     const detector = new StoryDetector(embedder, {
@@ -313,6 +314,7 @@ export class StoryDetector {
       collectionWeighting: saved.collectionWeighting,
       index: saved.index,
       ...(archiveDir ? { archiveDir } : {}),
+      ...(options.now ? { now: options.now } : {}),
     });
     detector.restore(state);
     return detector;

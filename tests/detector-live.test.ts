@@ -228,7 +228,7 @@ describe('StoryDetector on a live feed', () => {
     expect(detector.clusters().flatMap((s) => s.articleIds).sort()).toEqual(firstArticles.slice(0, 4).map((a) => a.id).sort());
   });
 
-  it('cancels match, save and recluster through an AbortSignal, changing nothing', async () => {
+  it('cancels match, save, load and recluster through an AbortSignal, changing nothing', async () => {
     const detector = await StoryDetector.create({ embedder: new WordHashEmbedder() });
     await detector.add(firstArticles);
     await detector.save(dir);
@@ -238,6 +238,7 @@ describe('StoryDetector on a live feed', () => {
     await expect(detector.save(dir, { signal: aborted })).rejects.toMatchObject({ code: 'ABORTED' });
     expect((await StoryDetector.load(dir, { embedder: new WordHashEmbedder() })).size).toBe(firstArticles.length);
     await expect(detector.recluster({ similarityThreshold: 0.9, signal: aborted })).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(StoryDetector.load(dir, { embedder: new WordHashEmbedder(), signal: aborted })).rejects.toMatchObject({ code: 'ABORTED' });
     expect(detector.similarityThreshold).toBe(0.5);
   });
 

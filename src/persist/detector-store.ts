@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { defaultEmbedder } from '../embed/create-embedder.js';
 import type { Embedder } from '../embed/embedder.js';
-import { DimensionMismatchError, EmbedderMismatchError } from '../errors.js';
+import { DimensionMismatchError, EmbedderMismatchError, throwIfAborted } from '../errors.js';
 import { commitBundle, currentBundle } from './bundle-store.js';
 import { MANIFEST_FILE, readDetectorBundle, readManifest, writeDetectorBundle, type DetectorState } from './detector-bundle.js';
 
@@ -23,6 +23,13 @@ export interface LoadDetectorOptions {
    * @default the folder recorded in the bundle
    */
   archiveDir?: string;
+  /** Cancels the load between reading the manifest and reading the rest. */
+  signal?: AbortSignal;
+  /**
+   * The wall clock for the active window (see StoryDetectorOptions.now).
+   * @default Date.now
+   */
+  now?: () => number;
 }
 
 /** Writes `state` as the new current bundle of `dir`; the previous one stays loadable until the switch. */
@@ -41,6 +48,7 @@ export async function loadDetectorState(
   const current = await currentBundle(dir);
   const bundleDir = current.dir;
   const manifest = await readManifest(bundleDir, current.manifestSha256);
+  throwIfAborted(options.signal);
   const embedder = options.embedder ?? (await defaultEmbedder());
   try {
     const context = `bundle ${path.join(bundleDir, MANIFEST_FILE)}`;

@@ -33,8 +33,12 @@ export interface LexicalEmbedderOptions {
   settings?: Partial<FeatureSettings>;
 }
 
-/** Version of the feature extraction; with the lexicon version it names the vector space. */
-const FEATURE_VERSION = 1;
+/**
+ * Version of the feature extraction; with the lexicon version it names the vector space.
+ * 2: outlet names stripped from titles, Title Case read as style, capitalised headline words
+ * looked up with inflections outside Polish, surface forms of known title words.
+ */
+const FEATURE_VERSION = 2;
 const DEFAULT_DIMENSION = 4096;
 /** Inputs embedded between progress reports and abort checks. */
 const BATCH = 64;

@@ -75,6 +75,29 @@ describe('LexicalEmbedder across languages', () => {
     for (let i = 1; i < shared.length; i++) expect(shared[i]!.contribution).toBeLessThanOrEqual(shared[i - 1]!.contribution);
   });
 
+  it('reads the capitals of a Title Case headline as style, not as names', () => {
+    const kinds = (title: string) => [...embedder.features({ lang: 'en', title, text: '' }).values()].filter((f) => f.label === 'ceremony').map((f) => f.kind);
+    expect(kinds('Opening Ceremony Kicks Off Tokyo Olympics')).not.toContain('name');
+    expect(kinds('Athletes watch the Ceremony from the stands')).toContain('name');
+  });
+
+  it('drops the outlet name after a title', () => {
+    const labels = (title: string) => [...embedder.features({ lang: 'en', title, text: '' }).values()].map((f) => f.label);
+    expect(labels('Flood in Bavaria: thousands evacuated | Daily Bugle Online')).not.toContain('bugle');
+    expect(labels('Flood in Bavaria: thousands evacuated | Daily Bugle Online')).toContain('bavaria');
+  });
+
+  it('finds the common word behind a capitalised headline word outside Polish', async () => {
+    const shared = await embedder.explain({ lang: 'pt', title: 'Começam hoje os Jogos em Tóquio', text: '' }, { lang: 'en', title: 'The games begin today in Tokyo', text: '' });
+    expect(shared.map((f) => f.label)).toContain('game');
+  });
+
+  it('adds surface forms of known words where cognates help, not in Polish', () => {
+    const surfaces = (lang: string, title: string) => [...embedder.features({ lang, title, text: '' }).values()].filter((f) => f.kind === 'token').map((f) => f.label);
+    expect(surfaces('pt', 'Brasil conquista medalha de ouro')).toContain('medalha');
+    expect(surfaces('pl', 'Polska zdobywa złoty medal')).toEqual([]);
+  });
+
   it('uses the caller language over detection', () => {
     expect(embedder.languageOf({ text: 'Nordkorea hat eine Rakete getestet.' })).toBe('de');
     expect(embedder.languageOf({ text: 'Nordkorea hat eine Rakete getestet.', lang: 'pl' })).toBe('pl');

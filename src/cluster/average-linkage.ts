@@ -102,8 +102,8 @@ const REMOVED = -1;
  * addressed by a root item (union-find); `groups()` lists them.
  */
 export class AverageLinkage {
-  private threshold: number;
-  private timeWindow: number;
+  private readonly threshold: number;
+  private readonly timeWindow: number;
   private readonly maxPairs: number;
   private space: LinkageSpace = {};
   private groupCount = 1;
@@ -128,12 +128,6 @@ export class AverageLinkage {
   /** Number of items ever added (removed ones included until `compact`). */
   get count(): number {
     return this.parent.length;
-  }
-
-  /** Changes threshold and time window for later merges; existing groups stay. */
-  setOptions(options: Pick<ClusterOptions, 'threshold' | 'timeWindowMs'>): void {
-    this.threshold = options.threshold;
-    this.timeWindow = options.timeWindowMs ?? Infinity;
   }
 
   /**

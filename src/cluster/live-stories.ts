@@ -108,11 +108,6 @@ export class LiveStories {
     return this.storyFirst[position]!;
   }
 
-  /** Story id of the story holding `position`. */
-  storyIdOf(position: number): string {
-    return this.storyIdAt(this.storyFirst[position]!);
-  }
-
   /** Members of every live story, each ascending (the first is the story's first article). */
   groups(): number[][] {
     return this.linkage.groups();
@@ -198,11 +193,6 @@ export class LiveStories {
     this.storyFirst = storyFirst;
     this.options = options;
     return changes;
-  }
-
-  /** Current threshold and time window. */
-  get settings(): Pick<ClusterOptions, 'threshold' | 'timeWindowMs'> {
-    return this.options;
   }
 
   /** Restores saved stories: `storyFirstOf[i]` is the first member of position i's story. */

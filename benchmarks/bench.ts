@@ -19,7 +19,7 @@ import { benchClustering, benchEndToEnd, type ClusterRow, type EndToEndRow } fro
 import { benchLexical, benchTransformers, benchmarkArticles, type ThroughputRow } from './lib/bench-embed.js';
 import { benchIndex, recallAt10, type IndexRow, type IndexRun } from './lib/bench-index.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText, type Cell } from './lib/report.js';
-import { CANDIDATE_NEIGHBORS, TIME_WINDOW_DAYS } from './lib/systems.js';
+import { CANDIDATE_NEIGHBORS, LINKAGE_COHESION, TIME_WINDOW_DAYS } from './lib/systems.js';
 import { fitTfidf, sparseNearestNeighbors, SparseSimilarity, wordAnalyzer } from './lib/tfidf.js';
 import { editedArticles } from './lib/synthetic.js';
 import { bcubed } from './lib/metrics.js';
@@ -85,7 +85,7 @@ function baselinePipeline(bases: Parameters<typeof editedArticles>[0], count: nu
   const pairs = new SparseSimilarity(vectors, vocabularySize);
   const groups = clusterStories(
     { count, neighbors: (i) => neighbors[i]!, similarity: (i, j) => pairs.similarity(i, j) },
-    { threshold, timeWindowMs: TIME_WINDOW_DAYS * 86_400_000 },
+    { threshold, timeWindowMs: TIME_WINDOW_DAYS * 86_400_000, cohesion: LINKAGE_COHESION },
   );
   const seconds = secondsSince(started);
   const labels = new Int32Array(count);

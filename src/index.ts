@@ -1,7 +1,7 @@
 // samestory's public API. Everything a user imports comes from here; nothing else is public.
 
 // The facade: articles in, story clusters out.
-export { StoryDetector, DEFAULT_TIME_WINDOW_DAYS, DEFAULT_ACTIVE_WINDOW_DAYS } from './detector.js';
+export { StoryDetector, DEFAULT_TIME_WINDOW_DAYS, DEFAULT_ACTIVE_WINDOW_DAYS, DEFAULT_LINKAGE_COHESION, DEFAULT_NEIGHBORS } from './detector.js';
 export type {
   StoryDetectorOptions,
   AddOptions,

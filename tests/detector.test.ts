@@ -155,6 +155,8 @@ describe('StoryDetector', () => {
     await expect(StoryDetector.create({ embedder, similarityThreshold: 2 })).rejects.toThrow(InvalidOptionsError);
     await expect(StoryDetector.create({ embedder, timeWindowDays: 0 })).rejects.toThrow(InvalidOptionsError);
     await expect(StoryDetector.create({ embedder, neighbors: 0 })).rejects.toThrow(InvalidOptionsError);
+    await expect(StoryDetector.create({ embedder, linkageCohesion: 1.5 })).rejects.toThrow(InvalidOptionsError);
+    await expect(StoryDetector.create({ embedder, linkageCohesion: Number.NaN })).rejects.toThrow(InvalidOptionsError);
     await expect(StoryDetector.create({ embedder, index: 'faiss' as 'exact' })).rejects.toThrow(InvalidOptionsError);
   });
 

@@ -1,10 +1,11 @@
 // The two baselines, word TF-IDF and character 3–5-gram TF-IDF cosine, clustered by the
-// library's own clusterStories over the same kind of candidate graph, so that only the
-// similarity differs from the library's embedders.
+// library's own clusterStories over the same kind of candidate graph (same number of
+// neighbours, same linkage cohesion), so that only the similarity differs from the
+// library's embedders.
 
 import { clusterStories } from '../../src/index.js';
 import { fullText, type EvalArticle } from './data.js';
-import { CANDIDATE_NEIGHBORS, TIME_WINDOW_DAYS, type EvalSystem } from './systems.js';
+import { CANDIDATE_NEIGHBORS, LINKAGE_COHESION, TIME_WINDOW_DAYS, type EvalSystem } from './systems.js';
 import {
   charNgramAnalyzer,
   fitTfidf,
@@ -54,7 +55,7 @@ export function tfidfSystem(id: string, analyzer: Analyzer): EvalSystem {
       let best: { threshold: number; score: number; groups: string[][]; seconds: number } | undefined;
       for (const threshold of BASELINE_THRESHOLDS) {
         const runStarted = performance.now();
-        const groups = clusterStories(input, { threshold, timeWindowMs: TIME_WINDOW_DAYS * 86_400_000 }).map((group) =>
+        const groups = clusterStories(input, { threshold, timeWindowMs: TIME_WINDOW_DAYS * 86_400_000, cohesion: LINKAGE_COHESION }).map((group) =>
           group.map((i) => articles[i]!.id),
         );
         const seconds = (performance.now() - runStarted) / 1000;

@@ -5,7 +5,7 @@ import { bcubed } from './metrics.js';
 import { editedArticles, storyVectors } from './synthetic.js';
 import type { EmbedInput } from '../../src/index.js';
 import { sparseNearestNeighbors } from './tfidf.js';
-import { CANDIDATE_NEIGHBORS, TIME_WINDOW_DAYS } from './systems.js';
+import { CANDIDATE_NEIGHBORS, LINKAGE_COHESION, TIME_WINDOW_DAYS } from './systems.js';
 
 export interface ClusterRow {
   articles: number;
@@ -27,7 +27,7 @@ function mib(bytes: number): number {
   return bytes / 2 ** 20;
 }
 
-/** clusterStories over `count` story-shaped vectors, with the library's defaults for the time window. */
+/** clusterStories over `count` story-shaped vectors, with the library's defaults for the time window, neighbours and cohesion. */
 export async function benchClustering(count: number, dimension: number, threshold: number): Promise<ClusterRow> {
   const data = storyVectors({ count, dimension, seed: 11 });
   let started = performance.now();
@@ -39,7 +39,7 @@ export async function benchClustering(count: number, dimension: number, threshol
   started = performance.now();
   const groups = clusterStories(
     { count, neighbors: (i) => neighbors[i]!, vectors: data.vectors, time: (i) => data.times[i] },
-    { threshold, timeWindowMs: TIME_WINDOW_DAYS * 86_400_000 },
+    { threshold, timeWindowMs: TIME_WINDOW_DAYS * 86_400_000, cohesion: LINKAGE_COHESION },
   );
   const clusterSeconds = (performance.now() - started) / 1000;
   const labels = new Int32Array(count);

@@ -1,7 +1,7 @@
 // The systems an evaluation compares, behind one small interface: the library's embedders
 // (library-system.ts) and the two TF-IDF baselines (baselines.ts).
 
-import { DEFAULT_TIME_WINDOW_DAYS } from '../../src/index.js';
+import { DEFAULT_LINKAGE_COHESION, DEFAULT_NEIGHBORS, DEFAULT_TIME_WINDOW_DAYS } from '../../src/index.js';
 import type { EvalArticle } from './data.js';
 
 /** Similarities among a fixed set of articles, looked up by id. */
@@ -40,4 +40,6 @@ export interface EvalSystem {
 /** The library's time window, which the baselines' clustering uses too. */
 export const TIME_WINDOW_DAYS = DEFAULT_TIME_WINDOW_DAYS;
 /** Neighbours per article in the candidate graph, as StoryDetector's default. */
-export const CANDIDATE_NEIGHBORS = 20;
+export const CANDIDATE_NEIGHBORS = DEFAULT_NEIGHBORS;
+/** How groups are compared when merging, as StoryDetector's default. */
+export const LINKAGE_COHESION = DEFAULT_LINKAGE_COHESION;

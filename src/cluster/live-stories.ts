@@ -44,7 +44,7 @@ export class LiveStories {
   private readonly storyIdAt: (position: number) => string;
 
   constructor(
-    private options: Pick<ClusterOptions, 'threshold' | 'timeWindowMs'>,
+    private options: Pick<ClusterOptions, 'threshold' | 'timeWindowMs' | 'cohesion'>,
     private readonly idOf: (position: number) => string,
   ) {
     this.storyIdAt = (position) => storyIdFor(idOf(position));
@@ -143,7 +143,7 @@ export class LiveStories {
    * reports the difference to the stories before.
    */
   recluster(
-    options: Pick<ClusterOptions, 'threshold' | 'timeWindowMs'>,
+    options: Pick<ClusterOptions, 'threshold' | 'timeWindowMs' | 'cohesion'>,
     space: LinkageSpace,
     time: (i: number) => number | undefined,
     neighbors: (i: number) => ReadonlyArray<CandidateEdge>,

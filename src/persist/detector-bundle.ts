@@ -49,6 +49,8 @@ export interface SavedDetectorOptions {
   /** null stands for Infinity (no eviction); absent in version 1 bundles. */
   activeWindowDays?: number | null;
   neighbors: number;
+  /** Absent in bundles written before the option existed (they were clustered with 0). */
+  linkageCohesion?: number;
   batchSize: number;
   /** Absent in bundles written before the option existed (the default applies). */
   maxTextChars?: number;
@@ -414,6 +416,10 @@ function checkOptions(raw: unknown, fail: (message: string) => never): void {
   }
   if (raw.maxTextChars !== undefined && (!isCount(raw.maxTextChars) || raw.maxTextChars < 1)) {
     fail('options.maxTextChars must be a positive integer');
+  }
+  const cohesion = raw.linkageCohesion;
+  if (cohesion !== undefined && !(typeof cohesion === 'number' && cohesion >= 0 && cohesion <= 1)) {
+    fail('options.linkageCohesion must be a number from 0 to 1');
   }
   for (const key of ['neighbors', 'batchSize'] as const) {
     if (!isCount(raw[key]) || (raw[key] as number) < 1) fail(`options.${key} must be a positive integer`);

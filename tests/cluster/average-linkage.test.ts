@@ -80,4 +80,52 @@ describe('clusterStories', () => {
     for (const group of once) expect(new Set(group.map((i) => i % 20)).size).toBe(1);
     expect(once).toHaveLength(20);
   });
+
+  describe('with cohesion', () => {
+    // One broad story told in three pairs of headlines: each pair shares its own angle (a
+    // second word), every headline shares the story's core word, and neighbouring pairs are
+    // linked by one headline each that shares a third word. Within a pair similarity is
+    // 0.8, across pairs 0.42 except the two links (0.56). A different story shares nothing.
+    const headline = (angle: number, own: number, link?: number) => {
+      const v = new Array<number>(14).fill(0);
+      v[0] = 1;
+      v[1 + angle] = 0.9;
+      v[4 + own] = 0.6;
+      if (link !== undefined) v[10 + link] = 0.7;
+      return unit(v);
+    };
+    const broad = [headline(0, 0), headline(0, 1, 0), headline(1, 2, 0), headline(1, 3, 1), headline(2, 4, 1), headline(2, 5)];
+    const other = [unit([...new Array<number>(12).fill(0), 1, 0.2]), unit([...new Array<number>(12).fill(0), 1, 0.3])];
+    const all = [...broad, ...other];
+    const input = { count: all.length, neighbors: allPairs(all), vectors: all };
+
+    it('lets a broad story grow where average linkage splits it into its angles', () => {
+      expect(dot(broad[0]!, broad[2]!)).toBeCloseTo(0.416, 2);
+      expect(dot(broad[1]!, broad[2]!)).toBeCloseTo(0.56, 2);
+      // Average linkage: pair against pair averages (3 × 0.42 + 0.56) / 4 < 0.45.
+      expect(clusterStories(input, { threshold: 0.45 })).toEqual([[0, 1], [2, 3], [4, 5], [6, 7]]);
+      for (const cohesion of [0.5, 1]) {
+        expect(clusterStories(input, { threshold: 0.45, cohesion })).toEqual([[0, 1, 2, 3, 4, 5], [6, 7]]);
+      }
+    });
+
+    it('still compares two single articles by their similarity', () => {
+      const pair = [broad[0]!, broad[2]!];
+      const groups = clusterStories({ count: 2, neighbors: allPairs(pair), vectors: pair }, { threshold: 0.45, cohesion: 1 });
+      expect(groups).toEqual([[0], [1]]);
+    });
+
+    it('gives the same groups from pairwise similarities as from vectors', () => {
+      const fromPairs = clusterStories(
+        { count: all.length, neighbors: allPairs(all), similarity: (i, j) => dot(all[i]!, all[j]!) },
+        { threshold: 0.45, cohesion: 0.5 },
+      );
+      expect(fromPairs).toEqual(clusterStories(input, { threshold: 0.45, cohesion: 0.5 }));
+      expect(fromPairs).toHaveLength(2);
+    });
+
+    it('rejects a cohesion outside 0..1', () => {
+      expect(() => clusterStories(input, { threshold: 0.5, cohesion: 2 })).toThrow(RangeError);
+    });
+  });
 });

@@ -112,6 +112,12 @@ describe('loading a damaged bundle', () => {
     expect((await loadError()).message).toMatch(/similarityThreshold/);
   });
 
+  it('refuses a manifest whose linkage cohesion is outside 0..1', async () => {
+    const manifest = JSON.parse(await readFile(path.join(bundle, 'manifest.json'), 'utf8'));
+    await forgeManifest({ ...manifest, options: { ...manifest.options, linkageCohesion: -0.5 } });
+    expect((await loadError()).message).toMatch(/linkageCohesion/);
+  });
+
   it('refuses vectors holding NaN even when the checksums were updated', async () => {
     await forge('vectors.f32', (bytes) => {
       bytes.writeFloatLE(Number.NaN, 8);

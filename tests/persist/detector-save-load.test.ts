@@ -46,6 +46,7 @@ describe('StoryDetector.save / StoryDetector.load', () => {
     const manifest = JSON.parse(await readFile(path.join(bundle, 'manifest.json'), 'utf8'));
     delete manifest.files['stories.json'];
     delete manifest.options.activeWindowDays;
+    delete manifest.options.linkageCohesion;
     manifest.version = 1;
     await unlink(path.join(bundle, 'stories.json'));
     const text = JSON.stringify(manifest);
@@ -53,6 +54,8 @@ describe('StoryDetector.save / StoryDetector.load', () => {
     await writeFile(path.join(dir, 'CURRENT'), `bundle-1 ${createHash('sha256').update(text).digest('hex')}\n`);
     const loaded = await StoryDetector.load(dir, { embedder: new WordHashEmbedder() });
     expect(loaded.clusters().map((s) => s.articleIds)).toEqual(detector.clusters().map((s) => s.articleIds));
+    // Such bundles were clustered by plain average linkage, and go on that way.
+    expect(loaded.linkageCohesion).toBe(0);
   });
 
   it('gives back a detector with the same stories, similarities and matches', async () => {
@@ -63,11 +66,12 @@ describe('StoryDetector.save / StoryDetector.load', () => {
     expect(loaded.clusters().map((s) => s.articleIds)).toContainEqual(['flood-1', 'flood-2']);
   });
 
-  it('keeps the detector options: threshold, time window, neighbours', async () => {
-    const original = await detectorWith({ similarityThreshold: 0.42, timeWindowDays: Infinity, neighbors: 3, calibrateLanguages: false });
+  it('keeps the detector options: threshold, time window, neighbours, cohesion', async () => {
+    const original = await detectorWith({ similarityThreshold: 0.42, timeWindowDays: Infinity, neighbors: 3, linkageCohesion: 0.8, calibrateLanguages: false });
     await original.save(dir);
     const loaded = await StoryDetector.load(dir, { embedder: new WordHashEmbedder() });
     expect(loaded.similarityThreshold).toBe(0.42);
+    expect(loaded.linkageCohesion).toBe(0.8);
     expect(loaded.timeWindowMs).toBe(Infinity);
     expect(await observe(loaded)).toEqual(await observe(original));
   });

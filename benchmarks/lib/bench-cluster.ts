@@ -11,7 +11,7 @@ export interface ClusterRow {
   articles: number;
   dimension: number;
   threshold: number;
-  /** Harness time to build the exact 20-NN candidate graph above the threshold (inverted index over the sparse features). */
+  /** Harness time to build the exact k-NN candidate graph above the threshold (inverted index over the sparse features). */
   candidate_graph_s: number;
   /** clusterStories alone. */
   cluster_s: number;

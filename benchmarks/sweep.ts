@@ -10,9 +10,8 @@
 //   npm run sweep                 the grid below; writes benchmarks/results/sweep.{json,md}
 //   npm run sweep -- --json       the same, as JSON on stdout
 
-import { AverageLinkage, type CandidateEdge } from '../src/cluster/average-linkage.js';
 import { ComparisonSpace } from '../src/cluster/comparison-space.js';
-import { DEFAULT_LINKAGE_COHESION, DEFAULT_NEIGHBORS, DEFAULT_TIME_WINDOW_DAYS, LexicalEmbedder } from '../src/index.js';
+import { clusterStories, DEFAULT_LINKAGE_COHESION, DEFAULT_NEIGHBORS, DEFAULT_TIME_WINDOW_DAYS, LexicalEmbedder, type CandidateEdge } from '../src/index.js';
 import { dot } from '../src/vector-math.js';
 import { loadClusters, multilingualMembers } from './lib/data.js';
 import { bcubed, labelsFromGroups } from './lib/metrics.js';
@@ -70,13 +69,18 @@ async function main(): Promise<void> {
   log(`embedded ${n} OG2021 titles and built the candidate graph in ${secondsSince(started).toFixed(1)} s`);
 
   const multilingual = multilingualMembers(set);
-  const all = Array.from({ length: n }, (_, i) => i);
   const run = (cohesion: number, k: number, threshold: number, useDates: boolean) => {
-    const linkage = new AverageLinkage({ threshold, timeWindowMs: DEFAULT_TIME_WINDOW_DAYS * DAY_MS, cohesion });
-    linkage.setSpace({ vectors, ...(space.calibration ? { calibration: space.calibration } : {}) });
-    linkage.addItems(n, (i) => (useDates ? times[i] : undefined));
-    linkage.mergeFrom(all, (i) => graph[i]!.slice(0, k));
-    const labels = labelsFromGroups(linkage.groups(), n);
+    const groups = clusterStories(
+      {
+        count: n,
+        neighbors: (i) => graph[i]!.slice(0, k),
+        vectors,
+        ...(space.calibration ? { calibration: space.calibration } : {}),
+        ...(useDates ? { time: (i: number) => times[i] } : {}),
+      },
+      { threshold, timeWindowMs: DEFAULT_TIME_WINDOW_DAYS * DAY_MS, cohesion },
+    );
+    const labels = labelsFromGroups(groups, n);
     return { all: bcubed(labels, set.gold), multilingual: bcubed(labels, set.gold, (i) => multilingual.has(i)) };
   };
 

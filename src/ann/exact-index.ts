@@ -23,6 +23,7 @@ import {
   type LoadedAnnMeta,
 } from './ann-files.js';
 import { IdMap } from './id-map.js';
+import type { EmbeddingVector } from '../vectors/sparse-vector.js';
 import { TopK } from './top-k.js';
 import { checkBatch, checkDimension, checkNeighborCount, clampSimilarity, toUnitVector } from './vector-checks.js';
 
@@ -67,11 +68,11 @@ export class ExactIndex implements AnnIndex {
     return this.#idMap.size;
   }
 
-  add(id: string, vector: Float32Array): void {
+  add(id: string, vector: EmbeddingVector): void {
     this.addMany([{ id, vector }]);
   }
 
-  addMany(items: ReadonlyArray<{ id: string; vector: Float32Array }>): void {
+  addMany(items: ReadonlyArray<{ id: string; vector: EmbeddingVector }>): void {
     const units = checkBatch(items, this.dimension, this.#idMap);
     this.#reserve(this.#idMap.labelCount + units.length);
     items.forEach((item, i) => {
@@ -97,7 +98,7 @@ export class ExactIndex implements AnnIndex {
     return true;
   }
 
-  search(vector: Float32Array, k: number, options: SearchOptions = {}): Neighbor[] {
+  search(vector: EmbeddingVector, k: number, options: SearchOptions = {}): Neighbor[] {
     checkNeighborCount(k);
     const query = toUnitVector(vector, this.dimension);
     const excluded = this.#idMap.labelsOf(options.exclude ?? []);

@@ -18,6 +18,7 @@ import type { AnnIndex, Neighbor, SearchOptions } from './ann-index.js';
 import { readAnnMeta, saveAnnFiles, verifyDataChecksum, type LoadedAnnMeta } from './ann-files.js';
 import { checkHnswFile } from './hnsw-file.js';
 import { IdMap } from './id-map.js';
+import type { EmbeddingVector } from '../vectors/sparse-vector.js';
 import { checkBatch, checkDimension, checkNeighborCount, clampSimilarity, toUnitVector } from './vector-checks.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -98,11 +99,11 @@ export class HnswIndex implements AnnIndex {
     return this.#native.getMaxElements();
   }
 
-  add(id: string, vector: Float32Array): void {
+  add(id: string, vector: EmbeddingVector): void {
     this.addMany([{ id, vector }]);
   }
 
-  addMany(items: ReadonlyArray<{ id: string; vector: Float32Array }>): void {
+  addMany(items: ReadonlyArray<{ id: string; vector: EmbeddingVector }>): void {
     const units = checkBatch(items, this.dimension, this.#idMap);
     const free = this.#slots - this.#idMap.size;
     this.#reserve(this.#slots + Math.max(0, units.length - free));
@@ -133,7 +134,7 @@ export class HnswIndex implements AnnIndex {
     return true;
   }
 
-  search(vector: Float32Array, k: number, options: SearchOptions = {}): Neighbor[] {
+  search(vector: EmbeddingVector, k: number, options: SearchOptions = {}): Neighbor[] {
     checkNeighborCount(k);
     const query = toUnitVector(vector, this.dimension);
     const excluded = this.#idMap.labelsOf(options.exclude ?? []);

@@ -9,16 +9,22 @@ import {
   InvalidVectorError,
 } from '../errors.js';
 import type { IdMap } from './id-map.js';
+import { checkEmbeddingVector, denseOf, type EmbeddingVector } from '../vectors/sparse-vector.js';
 
 /**
  * Checks that `vector` is a Float32Array of `dimension` finite numbers with a non-zero
- * norm, and returns a unit-length copy (the caller's array is never modified).
- * Throws InvalidVectorError or DimensionMismatchError; `id` names the article in messages.
+ * norm, and returns a unit-length copy (the caller's array is never modified). A sparse
+ * vector is checked and made dense: the dense indexes (exact scan, HNSW) store every
+ * dimension. Throws InvalidVectorError or DimensionMismatchError; `id` names the article.
  */
-export function toUnitVector(vector: Float32Array, dimension: number, id?: string): Float32Array {
+export function toUnitVector(vector: EmbeddingVector, dimension: number, id?: string): Float32Array {
   const what = id === undefined ? 'vector' : `vector of '${id}'`;
   if (!(vector instanceof Float32Array)) {
-    throw new InvalidVectorError(`${what} must be a Float32Array, got ${describe(vector)}`, id);
+    if (typeof vector !== 'object' || vector === null || !('indices' in vector)) {
+      throw new InvalidVectorError(`${what} must be a Float32Array or a sparse vector, got ${describe(vector)}`, id);
+    }
+    checkEmbeddingVector(vector, dimension, what, id);
+    vector = denseOf(vector, dimension);
   }
   if (vector.length !== dimension) throw new DimensionMismatchError(dimension, vector.length, what);
   // Summing squares in float64 keeps the norm exact enough for 1,000+ dimensions.
@@ -58,7 +64,7 @@ export function checkDimension(dimension: number): void {
  * ids duplicated within the batch or already live in `idMap`. Returns the unit vectors.
  */
 export function checkBatch(
-  items: ReadonlyArray<{ id: string; vector: Float32Array }>,
+  items: ReadonlyArray<{ id: string; vector: EmbeddingVector }>,
   dimension: number,
   idMap: IdMap,
 ): Float32Array[] {

@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 
 import { calibrateThreshold, type CalibrationReport, type ScoredPair } from '../src/index.js';
+import { dot } from '../src/vectors/vector-math.js';
 import { loadClusters, loadPairs, type EvalArticle } from './lib/data.js';
 import { availableEmbedders } from './lib/embedders.js';
 import { log, textTable } from './lib/report.js';
@@ -29,11 +30,6 @@ const minPrecision = Number(args['min-precision']);
 /** Articles sampled for OG2021 pairs: each gives one same-story pair, or one random and one hardest other-story pair. */
 const SAMPLES = 2_000;
 
-const dot = (a: Float32Array, b: Float32Array) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-};
 const inputOf = (a: EvalArticle) => ({ text: a.text, ...(a.title ? { title: a.title } : {}), ...(a.lang ? { lang: a.lang } : {}) });
 
 const { embedders, skipped } = await availableEmbedders(args.model ?? []);

@@ -12,7 +12,8 @@
 
 import { ComparisonSpace } from '../src/cluster/comparison-space.js';
 import { clusterStories, DEFAULT_LINKAGE_COHESION, DEFAULT_NEIGHBORS, DEFAULT_TIME_WINDOW_DAYS, LexicalEmbedder, type CandidateEdge } from '../src/index.js';
-import { dot } from '../src/vector-math.js';
+import type { SparseVector as LibrarySparseVector } from '../src/vectors/sparse-vector.js';
+import { dot } from '../src/vectors/vector-math.js';
 import { loadClusters, multilingualMembers } from './lib/data.js';
 import { bcubed, labelsFromGroups } from './lib/metrics.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText } from './lib/report.js';
@@ -35,16 +36,9 @@ interface Row {
   f1_no_dates: number;
 }
 
-function sparse(vector: Float32Array): SparseVector {
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (let d = 0; d < vector.length; d++) {
-    if (vector[d] !== 0) {
-      indices.push(d);
-      values.push(vector[d]!);
-    }
-  }
-  return { indices: Int32Array.from(indices), values: Float32Array.from(values) };
+// The benchmark's TF-IDF neighbour search takes signed 32-bit indices.
+function sparse(vector: LibrarySparseVector): SparseVector {
+  return { indices: Int32Array.from(vector.indices), values: vector.values };
 }
 
 async function main(): Promise<void> {
@@ -61,7 +55,7 @@ async function main(): Promise<void> {
   const space = new ComparisonSpace(embedder.dimension, { weighting: true, calibration: {} });
   raw.forEach((vector, i) => space.add(i, vector, languages[i]));
   space.refresh(raw, (i) => languages[i]);
-  const vectors = space.vectors as Float32Array[];
+  const vectors = space.vectors as LibrarySparseVector[];
   // As the detector: neighbours found in embedder space, scored in the comparison space.
   const maxNeighbors = Math.max(...NEIGHBORS);
   const found = sparseNearestNeighbors(raw.map(sparse), { k: maxNeighbors });

@@ -1,10 +1,11 @@
 // Evidence for why two articles look like the same story: shared names and numbers, the
 // best-aligned sentence pair, language pair and time gap. Used by StoryDetector.match.
 
-import type { EmbedInput, Embedder, SharedFeature } from './embed/embedder.js';
+import type { Embedder, SharedFeature } from './embed/embedder.js';
+import { embedInputOf } from './embed/embed-articles.js';
 import { isExplainingEmbedder } from './embed/embedder.js';
 import type { NormalizedArticle } from './article.js';
-import { dot } from './vector-math.js';
+import { dot } from './vectors/vector-math.js';
 
 export interface SentencePair {
   a: string;
@@ -34,13 +35,6 @@ export function splitSentences(text: string): string[] {
     .split(/(?<=[.!?…])\s+(?=[\p{Lu}\p{N}"„«“])|\n+/u)
     .map((s) => s.trim())
     .filter((s) => s.length >= 20 && /\p{L}/u.test(s));
-}
-
-function toInput(article: NormalizedArticle): EmbedInput {
-  const input: EmbedInput = { text: article.text };
-  if (article.title) input.title = article.title;
-  if (article.lang) input.lang = article.lang;
-  return input;
 }
 
 // Names and numbers survive translation nearly unchanged: a folded 5-letter prefix of a
@@ -111,7 +105,7 @@ export async function explainPair(
 ): Promise<MatchExplanation> {
   const limit = options.limit ?? 10;
   const sharedFeatures = isExplainingEmbedder(embedder)
-    ? await embedder.explain(toInput(a), toInput(b), { limit })
+    ? await embedder.explain(embedInputOf(a), embedInputOf(b), { limit })
     : sharedSurfaceFeatures(a, b, limit);
   const explanation: MatchExplanation = {
     similarity,
@@ -125,5 +119,3 @@ export async function explainPair(
   if (pair) explanation.bestSentencePair = pair;
   return explanation;
 }
-
-export { toInput as embedInputOf };

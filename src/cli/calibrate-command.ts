@@ -4,10 +4,9 @@
 import { calibrateThreshold, type CalibrationReport, type ScoredPair } from '../calibrate.js';
 import type { Embedder } from '../embed/embedder.js';
 import { normalizeArticle } from '../article.js';
-import { embedInputOf } from '../explain.js';
-import { fillLanguage } from '../language.js';
+import { embedArticles } from '../embed/embed-articles.js';
 import type { ProgressCallback } from '../progress.js';
-import { progressOf } from '../progress.js';
+import { dot } from '../vectors/vector-math.js';
 import { readLabelledPairs } from './read-pairs.js';
 
 export interface CalibrateCommandReport extends CalibrationReport {
@@ -29,17 +28,9 @@ export async function calibrateOnPairs(
     const read = await readLabelledPairs(file);
     skipped += read.skipped;
     const articles = read.pairs.flatMap((pair) => [normalizeArticle(pair.a), normalizeArticle(pair.b)]);
-    for (const article of articles) fillLanguage(article);
-    const vectors: Float32Array[] = [];
-    for (let start = 0; start < articles.length; start += BATCH) {
-      vectors.push(...(await embedder.embed(articles.slice(start, start + BATCH).map(embedInputOf))));
-      options.onProgress?.(progressOf('embed', vectors.length, articles.length));
-    }
+    const vectors = await embedArticles(embedder, articles, { batchSize: BATCH, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     read.pairs.forEach((pair, i) => {
-      const a = vectors[2 * i]!;
-      const b = vectors[2 * i + 1]!;
-      let similarity = 0;
-      for (let d = 0; d < a.length; d++) similarity += a[d]! * b[d]!;
+      const similarity = dot(vectors[2 * i]!, vectors[2 * i + 1]!);
       const point: ScoredPair = { similarity, sameStory: pair.sameStory };
       const langA = articles[2 * i]!.lang;
       const langB = articles[2 * i + 1]!.lang;

@@ -18,6 +18,8 @@
 
 import { calibrateGroups, type LanguageCalibration } from './language-calibration.js';
 import { MergeHeap } from './max-heap.js';
+import type { EmbeddingVector } from '../vectors/sparse-vector.js';
+import { addVectors, dot, sumVectors } from '../vectors/vector-math.js';
 
 /** A neighbour of item `i` in the candidate graph. */
 export interface CandidateEdge {
@@ -35,8 +37,11 @@ export interface ClusterInput {
    * linkage is computed from group sums in O(dimension).
    */
   similarity?(i: number, j: number): number;
-  /** L2-normalised vectors: enables the exact O(dimension) average-linkage update. */
-  vectors?: ReadonlyArray<Float32Array>;
+  /**
+   * L2-normalised vectors, dense or sparse: enables the exact average-linkage update from
+   * group sums, in O(dimension) (dense) or O(non-zeros of the sums) (sparse).
+   */
+  vectors?: ReadonlyArray<EmbeddingVector>;
   /** Publication time of item i in epoch ms, if known. */
   time?(i: number): number | undefined;
   /**
@@ -90,8 +95,8 @@ export function clusterStories(input: ClusterInput, options: ClusterOptions): nu
 
 /** How items are compared: vectors (exact linkage from sums) or a pairwise function. */
 export interface LinkageSpace {
-  /** L2-normalised vectors by item; `undefined` only for removed items. */
-  vectors?: ReadonlyArray<Float32Array | undefined>;
+  /** L2-normalised vectors (dense or sparse) by item; `undefined` only for removed items. */
+  vectors?: ReadonlyArray<EmbeddingVector | undefined>;
   /** Pairwise similarity, used when there are no vectors. */
   similarity?(i: number, j: number): number;
   /** Language-pair calibration; its `groupOf` must cover every live item. */
@@ -107,7 +112,7 @@ export interface LinkageMerge {
 interface Part {
   group: number;
   count: number;
-  sum: Float32Array;
+  sum: EmbeddingVector;
 }
 
 const REMOVED = -1;
@@ -368,21 +373,15 @@ export class AverageLinkage {
   private partsOf(items: readonly number[]): Part[] {
     const vectors = this.space.vectors;
     if (!vectors || items.length === 0) return [];
-    const byGroup = new Map<number, Part>();
+    const byGroup = new Map<number, EmbeddingVector[]>();
     for (const i of items) {
-      const vector = vectors[i]!;
       const group = this.itemGroup[i]!;
-      const part = byGroup.get(group);
-      if (!part) {
-        // Sums are never changed in place, so a singleton's part can borrow its vector.
-        byGroup.set(group, { group, count: 1, sum: vector });
-        continue;
-      }
-      const sum = part.count === 1 ? new Float32Array(part.sum) : part.sum;
-      for (let d = 0; d < sum.length; d++) sum[d] = sum[d]! + vector[d]!;
-      byGroup.set(group, { group, count: part.count + 1, sum });
+      const list = byGroup.get(group);
+      if (list) list.push(vectors[i]!);
+      else byGroup.set(group, [vectors[i]!]);
     }
-    return [...byGroup.values()];
+    // Sums are never changed in place, so a singleton's part can borrow its vector.
+    return [...byGroup].map(([group, list]) => ({ group, count: list.length, sum: sumVectors(list) }));
   }
 
   // Each group keeps one sum vector per calibration group, so the summed calibrated
@@ -416,11 +415,7 @@ export class AverageLinkage {
       for (const pa of this.parts[a]!) {
         for (const pb of this.parts[b]!) {
           const k = pa.group * this.groupCount + pb.group;
-          const sa = pa.sum;
-          const sb = pb.sum;
-          let d = 0;
-          for (let x = 0; x < sa.length; x++) d += sa[x]! * sb[x]!;
-          total += pa.count * pb.count * this.offset[k]! + this.scale[k]! * d;
+          total += pa.count * pb.count * this.offset[k]! + this.scale[k]! * dot(pa.sum, pb.sum);
         }
       }
       return total;
@@ -470,9 +465,7 @@ export class AverageLinkage {
           merged.push(part);
           continue;
         }
-        const sum = new Float32Array(part.sum);
-        const other = merged[at]!.sum;
-        for (let d = 0; d < sum.length; d++) sum[d] = sum[d]! + other[d]!;
+        const sum = addVectors(part.sum, merged[at]!.sum);
         merged[at] = { group: part.group, count: part.count + merged[at]!.count, sum };
       }
       this.parts[keep] = merged;

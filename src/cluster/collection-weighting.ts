@@ -8,6 +8,8 @@
 // dense embedders every dimension is used by every article, all weights are equal and the
 // vectors are left as they are.
 
+import type { EmbeddingVector, SparseVector } from '../vectors/sparse-vector.js';
+
 export class CollectionWeighting {
   private readonly documentFrequency: Float64Array;
   private count = 0;
@@ -18,27 +20,32 @@ export class CollectionWeighting {
   }
 
   /** Counts one more article's vector. */
-  add(vector: Float32Array): void {
-    const df = this.documentFrequency;
-    for (let d = 0; d < vector.length; d++) {
-      if (vector[d] !== 0) {
-        df[d] = df[d]! + 1;
-        this.nonZero++;
-      }
-    }
+  add(vector: EmbeddingVector): void {
     this.count++;
+    this.nonZero += this.countInto(vector, 1);
   }
 
   /** Stops counting a vector counted with `add` (an evicted article). */
-  remove(vector: Float32Array): void {
+  remove(vector: EmbeddingVector): void {
+    this.count--;
+    this.nonZero -= this.countInto(vector, -1);
+  }
+
+  private countInto(vector: EmbeddingVector, step: 1 | -1): number {
     const df = this.documentFrequency;
+    if (!(vector instanceof Float32Array)) {
+      const { indices, values } = vector;
+      for (let k = 0; k < indices.length; k++) if (values[k] !== 0) df[indices[k]!] = df[indices[k]!]! + step;
+      return indices.length;
+    }
+    let nonZero = 0;
     for (let d = 0; d < vector.length; d++) {
       if (vector[d] !== 0) {
-        df[d] = df[d]! - 1;
-        this.nonZero--;
+        df[d] = df[d]! + step;
+        nonZero++;
       }
     }
-    this.count--;
+    return nonZero;
   }
 
   /**
@@ -55,23 +62,44 @@ export class CollectionWeighting {
     return Float32Array.from(this.documentFrequency, (df) => Math.log((1 + n) / (1 + df)) + 1);
   }
 
-  /** `vector` scaled by `weights` and L2-normalised, into `out` (a new array by default). */
-  static apply(vector: Float32Array, weights: Float32Array, out: Float32Array = new Float32Array(vector.length)): Float32Array {
+  /**
+   * `vector` scaled by `weights` and L2-normalised. A sparse vector gives a sparse one that
+   * shares its `indices` array (only the values differ), written into `out.values` when
+   * given; a dense one is written into `out` (a new array by default).
+   */
+  static apply(vector: EmbeddingVector, weights: Float32Array, out?: EmbeddingVector): EmbeddingVector {
+    if (!(vector instanceof Float32Array)) return applySparse(vector, weights, out && !(out instanceof Float32Array) && out.values.length === vector.values.length ? out.values : undefined);
+    const target = out instanceof Float32Array ? out : new Float32Array(vector.length);
     let norm = 0;
     for (let d = 0; d < vector.length; d++) {
       const x = vector[d]!;
       if (x === 0) {
-        out[d] = 0;
+        target[d] = 0;
         continue;
       }
       const y = x * weights[d]!;
-      out[d] = y;
+      target[d] = y;
       norm += y * y;
     }
     if (norm > 0) {
       const inverse = 1 / Math.sqrt(norm);
-      for (let d = 0; d < out.length; d++) out[d] = out[d]! * inverse;
+      for (let d = 0; d < target.length; d++) target[d] = target[d]! * inverse;
     }
-    return out;
+    return target;
   }
+}
+
+function applySparse(vector: SparseVector, weights: Float32Array, out: Float32Array = new Float32Array(vector.values.length)): SparseVector {
+  const { indices, values } = vector;
+  let norm = 0;
+  for (let k = 0; k < indices.length; k++) {
+    const y = values[k]! * weights[indices[k]!]!;
+    out[k] = y;
+    norm += y * y;
+  }
+  if (norm > 0) {
+    const inverse = 1 / Math.sqrt(norm);
+    for (let k = 0; k < out.length; k++) out[k] = out[k]! * inverse;
+  }
+  return { indices, values: out };
 }

@@ -5,6 +5,7 @@
 // refreshed once the collection has changed by a fraction of its size (amortised
 // O(dimension) per article), and articles in between are projected with the current ones.
 
+import type { EmbeddingVector } from '../vectors/sparse-vector.js';
 import { CollectionWeighting } from './collection-weighting.js';
 import {
   calibrateGroups,
@@ -25,7 +26,7 @@ export interface ComparisonSpaceOptions {
 }
 
 export class ComparisonSpace {
-  private readonly vectorList: Array<Float32Array | undefined> = [];
+  private readonly vectorList: Array<EmbeddingVector | undefined> = [];
   private readonly groupOf: number[] = [];
   private readonly weighting: CollectionWeighting | undefined;
   private readonly calibrationOptions: LanguageCalibrationOptions | undefined;
@@ -41,7 +42,7 @@ export class ComparisonSpace {
   }
 
   /** Comparison-space vector of each position; undefined for removed positions. */
-  get vectors(): ReadonlyArray<Float32Array | undefined> {
+  get vectors(): ReadonlyArray<EmbeddingVector | undefined> {
     return this.vectorList;
   }
 
@@ -61,7 +62,7 @@ export class ComparisonSpace {
   }
 
   /** Takes in the embedder vector of a new position (positions are added in order). */
-  add(position: number, vector: Float32Array, lang: string | undefined): void {
+  add(position: number, vector: EmbeddingVector, lang: string | undefined): void {
     this.weighting?.add(vector);
     this.vectorList[position] = this.weights ? CollectionWeighting.apply(vector, this.weights) : vector;
     this.groupOf[position] = this.groupOfLanguage(lang);
@@ -70,7 +71,7 @@ export class ComparisonSpace {
   }
 
   /** Forgets a position (eviction); `vector` is the embedder vector it was added with. */
-  remove(position: number, vector: Float32Array): void {
+  remove(position: number, vector: EmbeddingVector): void {
     this.weighting?.remove(vector);
     this.vectorList[position] = undefined;
     this.groupOf[position] = -1;
@@ -82,7 +83,7 @@ export class ComparisonSpace {
    * Re-derives weights and calibration from the live collection and re-projects every
    * vector (in place where possible). `raw[i]` is position i's embedder vector.
    */
-  refresh(raw: ReadonlyArray<Float32Array | undefined>, languageOf: (i: number) => string | undefined): void {
+  refresh(raw: ReadonlyArray<EmbeddingVector | undefined>, languageOf: (i: number) => string | undefined): void {
     this.changed = 0;
     this.weights = this.weighting?.active ? this.weighting.weights() : undefined;
     for (let i = 0; i < raw.length; i++) {
@@ -107,7 +108,7 @@ export class ComparisonSpace {
   }
 
   /** A vector from outside the collection (a query), projected into this space. */
-  project(vector: Float32Array): Float32Array {
+  project(vector: EmbeddingVector): EmbeddingVector {
     return this.weights ? CollectionWeighting.apply(vector, this.weights) : vector;
   }
 

@@ -11,7 +11,8 @@
 // (random pairs), so no background text needs to ship and any embedder is handled.
 
 import { seededRandom } from '../seeded-random.js';
-import { dot } from '../vector-math.js';
+import type { EmbeddingVector } from '../vectors/sparse-vector.js';
+import { dot } from '../vectors/vector-math.js';
 
 export interface LanguageCalibrationOptions {
   /**
@@ -58,7 +59,7 @@ export interface PairStatistics {
  * fewer than two languages are frequent enough to calibrate.
  */
 export function estimateLanguageCalibration(
-  vectors: ReadonlyArray<Float32Array | undefined>,
+  vectors: ReadonlyArray<EmbeddingVector | undefined>,
   languageOf: (i: number) => string | undefined,
   options: LanguageCalibrationOptions = {},
 ): { calibration: LanguageCalibration; statistics: PairStatistics[] } | undefined {

@@ -1,6 +1,8 @@
 // Describes a group of articles as a StoryCluster: representative, cohesion, languages.
 
 import { createHash } from 'node:crypto';
+import type { EmbeddingVector } from '../vectors/sparse-vector.js';
+import { dot, squaredNorm, sumVectors } from '../vectors/vector-math.js';
 
 export interface StoryMember {
   id: string;
@@ -40,55 +42,43 @@ export function storyIdFor(firstArticleId: string): string {
 
 /**
  * Builds the StoryCluster of `memberIndices` (in insertion order). Uses the members' sum
- * vector so cohesion and the medoid cost O(members × dimension), not O(members²).
+ * vector so cohesion and the medoid cost O(members × stored entries), not O(members²).
  */
 export function describeStory(
   memberIndices: readonly number[],
-  articles: ReadonlyArray<DescribableArticle>,
-  vectors: ReadonlyArray<Float32Array>,
+  articleAt: (i: number) => DescribableArticle,
+  vectorAt: (i: number) => EmbeddingVector,
 ): StoryCluster {
   const n = memberIndices.length;
-  const dimension = vectors[memberIndices[0]!]!.length;
-  const sum = new Float64Array(dimension);
-  for (const i of memberIndices) {
-    const v = vectors[i]!;
-    for (let d = 0; d < dimension; d++) sum[d] = sum[d]! + v[d]!;
-  }
-  let sumNormSquared = 0;
-  for (let d = 0; d < dimension; d++) sumNormSquared += sum[d]! * sum[d]!;
+  const sum = sumVectors(memberIndices.map(vectorAt));
   // For unit vectors, Σ_{i≠j} v_i·v_j = |Σ v|² − n.
-  const cohesion = n === 1 ? 1 : (sumNormSquared - n) / (n * (n - 1));
+  const cohesion = n === 1 ? 1 : (squaredNorm(sum) - n) / (n * (n - 1));
 
   let representative = memberIndices[0]!;
   let best = -Infinity;
   for (const i of memberIndices) {
-    const v = vectors[i]!;
-    let dot = 0;
-    for (let d = 0; d < dimension; d++) dot += v[d]! * sum[d]!;
-    if (dot > best + 1e-12) {
-      best = dot;
+    const score = dot(vectorAt(i), sum);
+    if (score > best + 1e-12) {
+      best = score;
       representative = i;
     }
   }
-  const rep = vectors[representative]!;
+  const rep = vectorAt(representative);
   const members: StoryMember[] = memberIndices.map((i) => {
-    const article = articles[i]!;
-    const v = vectors[i]!;
-    let dot = 0;
-    for (let d = 0; d < dimension; d++) dot += v[d]! * rep[d]!;
-    const member: StoryMember = { id: article.id, similarityToRepresentative: i === representative ? 1 : dot };
+    const article = articleAt(i);
+    const member: StoryMember = { id: article.id, similarityToRepresentative: i === representative ? 1 : dot(vectorAt(i), rep) };
     if (article.lang) member.lang = article.lang;
     if (article.title) member.title = article.title;
     return member;
   });
   const languages = [...new Set(members.map((m) => m.lang).filter((l): l is string => !!l))].sort();
-  const times = memberIndices.map((i) => articles[i]!.publishedAt).filter((t): t is number => t !== undefined);
+  const times = memberIndices.map((i) => articleAt(i).publishedAt).filter((t): t is number => t !== undefined);
   const story: StoryCluster = {
-    id: storyIdFor(articles[memberIndices[0]!]!.id),
+    id: storyIdFor(articleAt(memberIndices[0]!).id),
     articleIds: members.map((m) => m.id),
     members,
     languages,
-    representativeId: articles[representative]!.id,
+    representativeId: articleAt(representative).id,
     cohesion,
   };
   if (times.length > 0) story.timeSpan = { from: Math.min(...times), to: Math.max(...times) };

@@ -1,6 +1,7 @@
 // The contract every embedding space implements. Index, clustering and API only see this.
 
 import type { ProgressCallback } from '../progress.js';
+import type { EmbeddingVector, VectorKind } from '../vectors/sparse-vector.js';
 
 /** Input to an embedder: the text to embed plus optional hints. */
 export interface EmbedInput {
@@ -28,16 +29,24 @@ export interface Embedder {
   /** Length of every vector this embedder returns. */
   readonly dimension: number;
   /**
+   * The shape of the vectors `embed` returns: 'dense' (a Float32Array of `dimension`
+   * values, as model embedders give) or 'sparse' (only the non-zero entries, as the
+   * built-in lexical embedder gives). The detector picks its index and storage by it.
+   * @default 'dense'
+   */
+  readonly vectorKind?: VectorKind;
+  /**
    * Cosine similarity above which two articles are taken to report the same story, as
    * calibrated for this embedding space on labelled data (see README). Detectors use it
    * when the caller gives no threshold.
    */
   readonly sameStoryThreshold?: number;
   /**
-   * Embeds each input into an L2-normalised Float32Array of length `dimension`.
+   * Embeds each input into an L2-normalised vector of length `dimension`: a Float32Array,
+   * or a SparseVector (ascending indices, their values) when `vectorKind` is 'sparse'.
    * The vector of an input never depends on the other inputs of the call.
    */
-  embed(inputs: readonly EmbedInput[], options?: EmbedOptions): Promise<Float32Array[]>;
+  embed(inputs: readonly EmbedInput[], options?: EmbedOptions): Promise<EmbeddingVector[]>;
   /** Releases model sessions or tables; the embedder cannot be used afterwards. */
   dispose?(): Promise<void>;
 }
@@ -55,6 +64,11 @@ export interface SharedFeature {
 /** Embedders that can explain a similarity implement this too. */
 export interface ExplainingEmbedder extends Embedder {
   explain(a: EmbedInput, b: EmbedInput, options?: { limit?: number }): Promise<SharedFeature[]>;
+}
+
+/** The shape of an embedder's vectors ('dense' unless it says otherwise). */
+export function vectorKindOf(embedder: Embedder): VectorKind {
+  return embedder.vectorKind === 'sparse' ? 'sparse' : 'dense';
 }
 
 export function isExplainingEmbedder(embedder: Embedder): embedder is ExplainingEmbedder {

@@ -7,7 +7,11 @@
 //   manifest.json   format + version, embedder id and dimension, detector options,
 //                   counts, and size + SHA-256 of every other file
 //   articles.json   the normalised articles, in insertion order
-//   vectors.f32     count x dimension float32, little-endian, row-major (embedder space)
+//   vectors.f32     (dense embedders) count x dimension float32, little-endian, row-major
+//                   (embedder space)
+//   vectors.sparse  (version 3, sparse embedders) u32 non-zero count per article, then all
+//                   indices (u32), then all values (f32), little-endian: a built-in title
+//                   vector takes about 170 bytes instead of 16 KB
 //   neighbors.bin   u32 list length per article, then all neighbour positions (u32),
 //                   then all their similarities (f64), little-endian
 //   stories.json    (version 2) the first member of each article's story, the feed clock,
@@ -20,44 +24,30 @@ import type { NormalizedArticle } from '../article.js';
 import type { AnnIndex } from '../ann/ann-index.js';
 import { ANN_META_FILE } from '../ann/ann-files.js';
 import { loadAnnIndex } from '../ann/create-ann-index.js';
-import type { AnnIndexKindChoice } from '../ann/create-ann-index.js';
-import type { CandidateEdge } from '../cluster/average-linkage.js';
 import type { StoryCluster } from '../cluster/story-cluster.js';
-import type { LanguageCalibrationOptions } from '../cluster/language-calibration.js';
+import { checkSavedOptions, type SavedDetectorOptions } from '../detector-options.js';
 import { BundleError, isSamestoryError } from '../errors.js';
+import type { NeighborList } from '../store/article-store.js';
+import { checkEmbeddingVector, sparseFromDense, type EmbeddingVector, type SparseVector, type VectorKind } from '../vectors/sparse-vector.js';
 import { sha256Of, writeFileDurably } from './durable-files.js';
 
 export const BUNDLE_FORMAT = 'samestory-detector-bundle';
 /** Bundle version this code writes; bump when the layout changes incompatibly. */
-export const BUNDLE_VERSION = 2;
+export const BUNDLE_VERSION = 3;
 // Version 1 bundles (no stories.json) are still read: their stories are clustered on load.
-const READABLE_VERSIONS = [1, 2];
+// Versions 1 and 2 hold dense vectors only; sparse embedders' vectors are made sparse on load.
+const READABLE_VERSIONS = [1, 2, 3];
 
 export const MANIFEST_FILE = 'manifest.json';
 const ARTICLES_FILE = 'articles.json';
 const VECTORS_FILE = 'vectors.f32';
+const SPARSE_VECTORS_FILE = 'vectors.sparse';
 const NEIGHBORS_FILE = 'neighbors.bin';
 const STORIES_FILE = 'stories.json';
 const INDEX_DIR = 'index';
 const INDEX_META = `${INDEX_DIR}/${ANN_META_FILE}`;
 
-/** The detector settings a bundle records, so a loaded detector clusters the same way. */
-export interface SavedDetectorOptions {
-  similarityThreshold: number;
-  /** null stands for Infinity (no time window), which JSON cannot hold. */
-  timeWindowDays: number | null;
-  /** null stands for Infinity (no eviction); absent in version 1 bundles. */
-  activeWindowDays?: number | null;
-  neighbors: number;
-  /** Absent in bundles written before the option existed (they were clustered with 0). */
-  linkageCohesion?: number;
-  batchSize: number;
-  /** Absent in bundles written before the option existed (the default applies). */
-  maxTextChars?: number;
-  calibrateLanguages: false | LanguageCalibrationOptions;
-  collectionWeighting: boolean;
-  index: AnnIndexKindChoice;
-}
+export type { SavedDetectorOptions };
 
 interface FileRecord {
   bytes: number;
@@ -68,19 +58,20 @@ export interface BundleManifest {
   format: typeof BUNDLE_FORMAT;
   version: number;
   savedAt: string;
-  embedder: { id: string; dimension: number };
+  embedder: { id: string; dimension: number; vectorKind?: VectorKind };
   options: SavedDetectorOptions;
-  counts: { articles: number; neighborEdges: number };
+  counts: { articles: number; neighborEdges: number; nonZeros?: number };
   files: Record<string, FileRecord>;
 }
 
 /** Everything a detector needs to be rebuilt without re-embedding anything. */
 export interface DetectorState {
-  embedder: { id: string; dimension: number };
+  /** `vectorKind` 'sparse' stores vectors as their non-zeros (default 'dense'). */
+  embedder: { id: string; dimension: number; vectorKind?: VectorKind };
   options: SavedDetectorOptions;
   articles: NormalizedArticle[];
-  vectors: Float32Array[];
-  neighborLists: CandidateEdge[][];
+  vectors: EmbeddingVector[];
+  neighborLists: NeighborList[];
   index: AnnIndex;
   /** Story of each article as the position of its first member; absent in version 1 bundles. */
   stories?: SavedStories;
@@ -102,14 +93,15 @@ export type SavedArchive = { dir: string } | { stories: StoryCluster[] };
  */
 export async function writeDetectorBundle(dir: string, state: DetectorState): Promise<string> {
   const { dimension } = state.embedder;
+  const sparse = state.embedder.vectorKind === 'sparse';
   const articles = Buffer.from(JSON.stringify(state.articles), 'utf8');
-  const vectors = encodeVectors(state.vectors, dimension);
+  const encoded = sparse ? encodeSparseVectors(state.vectors) : { bytes: encodeVectors(state.vectors, dimension), nonZeros: undefined };
   const { bytes: neighbors, edges } = encodeNeighbors(state.neighborLists);
   const stories = Buffer.from(JSON.stringify({ ...state.stories, archive: state.archive ?? { stories: [] } }), 'utf8');
   const files: Record<string, FileRecord> = {};
   const contents = [
     [ARTICLES_FILE, articles],
-    [VECTORS_FILE, vectors],
+    [sparse ? SPARSE_VECTORS_FILE : VECTORS_FILE, encoded.bytes],
     [NEIGHBORS_FILE, neighbors],
     [STORIES_FILE, stories],
   ] as const;
@@ -126,9 +118,9 @@ export async function writeDetectorBundle(dir: string, state: DetectorState): Pr
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
     savedAt: new Date().toISOString(),
-    embedder: { id: state.embedder.id, dimension },
+    embedder: { id: state.embedder.id, dimension, ...(sparse ? { vectorKind: 'sparse' as const } : {}) },
     options: state.options,
-    counts: { articles: state.articles.length, neighborEdges: edges },
+    counts: { articles: state.articles.length, neighborEdges: edges, ...(encoded.nonZeros !== undefined ? { nonZeros: encoded.nonZeros } : {}) },
     files,
   };
   const manifestText = JSON.stringify(manifest, null, 2);
@@ -156,26 +148,32 @@ export async function readManifest(dir: string, expectedSha256: string): Promise
 }
 
 /** Reads a whole bundle whose manifest was read with `readManifest`. Throws BundleError. */
-export async function readDetectorBundle(dir: string, manifest: BundleManifest): Promise<DetectorState> {
+export async function readDetectorBundle(dir: string, manifest: BundleManifest, vectorKind: VectorKind = 'dense'): Promise<DetectorState> {
   try {
-    return await readContents(dir, manifest);
+    return await readContents(dir, manifest, vectorKind);
   } catch (error) {
     if (isSamestoryError(error)) throw error;
     throw new BundleError(dir, `bundle cannot be read: ${String(error)}`, { cause: error });
   }
 }
 
-async function readContents(dir: string, manifest: BundleManifest): Promise<DetectorState> {
+// `vectorKind` is the loading embedder's: vectors saved dense by older versions are made
+// sparse for a sparse embedder.
+async function readContents(dir: string, manifest: BundleManifest, vectorKind: VectorKind): Promise<DetectorState> {
   const { dimension } = manifest.embedder;
   const count = manifest.counts.articles;
+  const savedSparse = manifest.embedder.vectorKind === 'sparse';
   const articlesBytes = await readChecked(dir, ARTICLES_FILE, manifest);
-  const vectorsBytes = await readChecked(dir, VECTORS_FILE, manifest);
+  const vectorsFile = savedSparse ? SPARSE_VECTORS_FILE : VECTORS_FILE;
+  const vectorsBytes = await readChecked(dir, vectorsFile, manifest);
   const neighborsBytes = await readChecked(dir, NEIGHBORS_FILE, manifest);
   await readChecked(dir, INDEX_META, manifest);
   const storiesBytes = manifest.version >= 2 ? await readChecked(dir, STORIES_FILE, manifest) : undefined;
 
   // Binary files first: their sizes follow from the counts alone, the clearest message.
-  const vectors = decodeVectors(vectorsBytes, count, dimension, path.join(dir, VECTORS_FILE));
+  const vectors: EmbeddingVector[] = savedSparse
+    ? decodeSparseVectors(vectorsBytes, count, dimension, manifest.counts.nonZeros ?? -1, path.join(dir, SPARSE_VECTORS_FILE))
+    : decodeVectors(vectorsBytes, count, dimension, path.join(dir, VECTORS_FILE)).map((v) => (vectorKind === 'sparse' ? sparseFromDense(v) : v));
   const neighborLists = decodeNeighbors(neighborsBytes, count, manifest, path.join(dir, NEIGHBORS_FILE));
   const articles = decodeArticles(articlesBytes, count, path.join(dir, ARTICLES_FILE));
   const index = await loadAnnIndex(path.join(dir, INDEX_DIR));
@@ -187,7 +185,8 @@ async function readContents(dir: string, manifest: BundleManifest): Promise<Dete
   if (ids.length !== count || ids.some((id, i) => id !== articles[i]!.id)) {
     throw new BundleError(indexDir, 'index ids do not match the saved articles');
   }
-  const state: DetectorState = { embedder: manifest.embedder, options: manifest.options, articles, vectors, neighborLists, index };
+  const embedder = { id: manifest.embedder.id, dimension, ...(vectorKind === 'sparse' ? { vectorKind } : {}) };
+  const state: DetectorState = { embedder, options: manifest.options, articles, vectors, neighborLists, index };
   if (storiesBytes) {
     const { stories, archive } = decodeStories(storiesBytes, count, path.join(dir, STORIES_FILE));
     state.stories = stories;
@@ -222,27 +221,47 @@ async function readChecked(dir: string, name: string, manifest: BundleManifest):
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-function encodeVectors(vectors: readonly Float32Array[], dimension: number): Buffer {
+function encodeVectors(vectors: readonly EmbeddingVector[], dimension: number): Buffer {
   const out = Buffer.alloc(vectors.length * dimension * 4);
+  if (vectors.some((v) => !(v instanceof Float32Array))) throw new TypeError('dense bundle given sparse vectors');
+  const dense = vectors as Float32Array[];
   if (LITTLE_ENDIAN) {
     const floats = new Float32Array(out.buffer, out.byteOffset, vectors.length * dimension);
-    vectors.forEach((vector, i) => floats.set(vector, i * dimension));
+    dense.forEach((vector, i) => floats.set(vector, i * dimension));
   } else {
-    vectors.forEach((vector, i) => vector.forEach((x, d) => out.writeFloatLE(x, (i * dimension + d) * 4)));
+    dense.forEach((vector, i) => vector.forEach((x, d) => out.writeFloatLE(x, (i * dimension + d) * 4)));
   }
   return out;
 }
 
-function encodeNeighbors(lists: readonly CandidateEdge[][]): { bytes: Buffer; edges: number } {
-  const edges = lists.reduce((sum, list) => sum + list.length, 0);
+function encodeSparseVectors(vectors: readonly EmbeddingVector[]): { bytes: Buffer; nonZeros: number } {
+  const sparse = vectors.map((v) => (v instanceof Float32Array ? sparseFromDense(v) : v));
+  const nonZeros = sparse.reduce((sum, v) => sum + v.indices.length, 0);
+  const out = Buffer.alloc(4 * sparse.length + 8 * nonZeros);
+  let indexAt = 4 * sparse.length;
+  let valueAt = indexAt + 4 * nonZeros;
+  sparse.forEach((vector, i) => {
+    out.writeUInt32LE(vector.indices.length, 4 * i);
+    for (let k = 0; k < vector.indices.length; k++) {
+      out.writeUInt32LE(vector.indices[k]!, indexAt);
+      out.writeFloatLE(vector.values[k]!, valueAt);
+      indexAt += 4;
+      valueAt += 4;
+    }
+  });
+  return { bytes: out, nonZeros };
+}
+
+function encodeNeighbors(lists: readonly NeighborList[]): { bytes: Buffer; edges: number } {
+  const edges = lists.reduce((sum, list) => sum + list.positions.length, 0);
   const out = Buffer.alloc(4 * lists.length + 12 * edges);
   let positionAt = 4 * lists.length;
   let similarityAt = positionAt + 4 * edges;
   lists.forEach((list, i) => {
-    out.writeUInt32LE(list.length, 4 * i);
-    for (const edge of list) {
-      out.writeUInt32LE(edge.index, positionAt);
-      out.writeDoubleLE(edge.similarity, similarityAt);
+    out.writeUInt32LE(list.positions.length, 4 * i);
+    for (let k = 0; k < list.positions.length; k++) {
+      out.writeUInt32LE(list.positions[k]!, positionAt);
+      out.writeDoubleLE(list.similarities[k]!, similarityAt);
       positionAt += 4;
       similarityAt += 8;
     }
@@ -265,12 +284,42 @@ function decodeVectors(bytes: Buffer, count: number, dimension: number, file: st
   return Array.from({ length: count }, (_, i) => all.subarray(i * dimension, (i + 1) * dimension));
 }
 
-function decodeNeighbors(bytes: Buffer, count: number, manifest: BundleManifest, file: string): CandidateEdge[][] {
+function decodeSparseVectors(bytes: Buffer, count: number, dimension: number, nonZeros: number, file: string): SparseVector[] {
+  if (!(nonZeros >= 0) || bytes.length !== 4 * count + 8 * nonZeros) {
+    throw new BundleError(file, `has ${bytes.length} bytes, expected ${4 * count + 8 * nonZeros} for ${count} vectors and ${nonZeros} non-zeros`);
+  }
+  const vectors: SparseVector[] = [];
+  let indexAt = 4 * count;
+  let valueAt = indexAt + 4 * nonZeros;
+  let seen = 0;
+  for (let i = 0; i < count; i++) {
+    const n = bytes.readUInt32LE(4 * i);
+    if (n === 0 || n > dimension || seen + n > nonZeros) throw new BundleError(file, `vector ${i} has an impossible number of non-zeros (${n})`);
+    const vector: SparseVector = { indices: new Uint32Array(n), values: new Float32Array(n) };
+    for (let k = 0; k < n; k++) {
+      vector.indices[k] = bytes.readUInt32LE(indexAt);
+      vector.values[k] = bytes.readFloatLE(valueAt);
+      indexAt += 4;
+      valueAt += 4;
+    }
+    try {
+      checkEmbeddingVector(vector, dimension, `vector ${i}`);
+    } catch (error) {
+      throw new BundleError(file, (error as Error).message, { cause: error });
+    }
+    seen += n;
+    vectors.push(vector);
+  }
+  if (seen !== nonZeros) throw new BundleError(file, `holds ${seen} non-zeros but the manifest says ${nonZeros}`);
+  return vectors;
+}
+
+function decodeNeighbors(bytes: Buffer, count: number, manifest: BundleManifest, file: string): NeighborList[] {
   const edges = manifest.counts.neighborEdges;
   if (bytes.length !== 4 * count + 12 * edges) {
     throw new BundleError(file, `has ${bytes.length} bytes, expected ${4 * count + 12 * edges} for ${count} lists and ${edges} edges`);
   }
-  const lists: CandidateEdge[][] = [];
+  const lists: NeighborList[] = [];
   let positionAt = 4 * count;
   let similarityAt = positionAt + 4 * edges;
   let seen = 0;
@@ -279,14 +328,15 @@ function decodeNeighbors(bytes: Buffer, count: number, manifest: BundleManifest,
     if (length > manifest.options.neighbors || seen + length > edges) {
       throw new BundleError(file, `neighbour list ${i} has an impossible length (${length})`);
     }
-    const list: CandidateEdge[] = [];
+    const list: NeighborList = { positions: new Int32Array(length), similarities: new Float64Array(length) };
     for (let j = 0; j < length; j++) {
       const index = bytes.readUInt32LE(positionAt);
       const similarity = bytes.readDoubleLE(similarityAt);
       if (index >= count || index === i || !(similarity >= -1 && similarity <= 1)) {
         throw new BundleError(file, `neighbour list ${i} holds an impossible edge (${index}, ${similarity})`);
       }
-      list.push({ index, similarity });
+      list.positions[j] = index;
+      list.similarities[j] = similarity;
       positionAt += 4;
       similarityAt += 8;
     }
@@ -385,14 +435,20 @@ function checkManifest(raw: unknown, file: string): BundleManifest {
   if (!isObject(embedder) || typeof embedder.id !== 'string' || embedder.id === '' || !isCount(embedder.dimension) || embedder.dimension < 1) {
     fail('embedder must be { id: non-empty string, dimension: positive integer }');
   }
+  const sparse = isObject(embedder) && embedder.vectorKind === 'sparse';
+  if (isObject(embedder) && embedder.vectorKind !== undefined && embedder.vectorKind !== 'sparse' && embedder.vectorKind !== 'dense') {
+    fail("embedder.vectorKind must be 'dense' or 'sparse'");
+  }
+  if (sparse && raw.version !== 3) fail('sparse vectors need bundle version 3');
   const counts = raw.counts;
   if (!isObject(counts) || !isCount(counts.articles) || !isCount(counts.neighborEdges)) {
     fail('counts must hold non-negative integers articles and neighborEdges');
   }
-  checkOptions(raw.options, fail);
+  if (sparse && !isCount((counts as Record<string, unknown>).nonZeros)) fail('counts.nonZeros must be a non-negative integer for sparse vectors');
+  checkSavedOptions(raw.options, fail);
   const files = raw.files;
   if (!isObject(files)) return fail('files must be an object');
-  const required = [ARTICLES_FILE, VECTORS_FILE, NEIGHBORS_FILE, INDEX_META, ...(raw.version === 1 ? [] : [STORIES_FILE])];
+  const required = [ARTICLES_FILE, sparse ? SPARSE_VECTORS_FILE : VECTORS_FILE, NEIGHBORS_FILE, INDEX_META, ...(raw.version === 1 ? [] : [STORIES_FILE])];
   for (const name of required) {
     const record = files[name];
     if (!isObject(record) || !isCount(record.bytes) || typeof record.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(record.sha256)) {
@@ -400,36 +456,6 @@ function checkManifest(raw: unknown, file: string): BundleManifest {
     }
   }
   return raw as unknown as BundleManifest;
-}
-
-function checkOptions(raw: unknown, fail: (message: string) => never): void {
-  if (!isObject(raw)) return fail('options must be an object');
-  const threshold = raw.similarityThreshold;
-  if (typeof threshold !== 'number' || !(threshold >= -1 && threshold <= 1)) fail('options.similarityThreshold must be in [-1, 1]');
-  const days = raw.timeWindowDays;
-  if (days !== null && !(typeof days === 'number' && days > 0 && Number.isFinite(days))) {
-    fail('options.timeWindowDays must be a positive number or null');
-  }
-  const active = raw.activeWindowDays;
-  if (active !== undefined && active !== null && !(typeof active === 'number' && active > 0 && Number.isFinite(active))) {
-    fail('options.activeWindowDays must be a positive number or null');
-  }
-  if (raw.maxTextChars !== undefined && (!isCount(raw.maxTextChars) || raw.maxTextChars < 1)) {
-    fail('options.maxTextChars must be a positive integer');
-  }
-  const cohesion = raw.linkageCohesion;
-  if (cohesion !== undefined && !(typeof cohesion === 'number' && cohesion >= 0 && cohesion <= 1)) {
-    fail('options.linkageCohesion must be a number from 0 to 1');
-  }
-  for (const key of ['neighbors', 'batchSize'] as const) {
-    if (!isCount(raw[key]) || (raw[key] as number) < 1) fail(`options.${key} must be a positive integer`);
-  }
-  const calibrate = raw.calibrateLanguages;
-  if (calibrate !== false && !(isObject(calibrate) && Object.values(calibrate).every((v) => typeof v === 'number' && Number.isFinite(v)))) {
-    fail('options.calibrateLanguages must be false or an object of numbers');
-  }
-  if (typeof raw.collectionWeighting !== 'boolean') fail('options.collectionWeighting must be a boolean');
-  if (raw.index !== 'auto' && raw.index !== 'exact' && raw.index !== 'hnsw') fail("options.index must be 'auto', 'exact' or 'hnsw'");
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { defaultEmbedder } from '../embed/create-embedder.js';
-import type { Embedder } from '../embed/embedder.js';
+import { vectorKindOf, type Embedder } from '../embed/embedder.js';
 import { DimensionMismatchError, EmbedderMismatchError, throwIfAborted } from '../errors.js';
 import { commitBundle, currentBundle } from './bundle-store.js';
 import { MANIFEST_FILE, readDetectorBundle, readManifest, writeDetectorBundle, type DetectorState } from './detector-bundle.js';
@@ -58,7 +58,7 @@ export async function loadDetectorState(
     if (embedder.dimension !== manifest.embedder.dimension) {
       throw new DimensionMismatchError(embedder.dimension, manifest.embedder.dimension, context);
     }
-    return { state: await readDetectorBundle(bundleDir, manifest), embedder };
+    return { state: await readDetectorBundle(bundleDir, manifest, vectorKindOf(embedder)), embedder };
   } catch (error) {
     // An embedder made here has no other owner to release it.
     if (!options.embedder) await embedder.dispose?.().catch(() => {});

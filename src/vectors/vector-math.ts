@@ -50,15 +50,62 @@ export function squaredNorm(vector: EmbeddingVector): number {
 }
 
 /**
- * The sum of vectors of one shape (a story's members, for average-linkage sums). Sparse
- * inputs give a sparse sum whose indices are the union of theirs.
+ * The sum of vectors (a story's members, for average-linkage sums), accumulated in float32
+ * in the order given, as a dense sum would be. Sparse inputs give a sparse sum whose
+ * indices are the union of theirs, at O(total non-zeros) cost plus sorting the union.
  */
-export function sumVectors(vectors: readonly EmbeddingVector[], dimension: number): EmbeddingVector {
+export function sumVectors(vectors: readonly EmbeddingVector[]): EmbeddingVector {
   if (vectors.length === 1) return vectors[0]!;
-  if (vectors.every((v) => !(v instanceof Float32Array))) return sumSparse(vectors as SparseVector[]);
-  const sum = new Float32Array(dimension);
-  for (const v of vectors) addInto(sum, v);
-  return sum;
+  const dense = vectors.find((v): v is Float32Array => v instanceof Float32Array);
+  if (dense) {
+    const sum = new Float32Array(dense.length);
+    for (const v of vectors) addInto(sum, v);
+    return sum;
+  }
+  let total = 0;
+  let top = 0;
+  for (const v of vectors as SparseVector[]) {
+    total += v.indices.length;
+    if (v.indices.length > 0) top = Math.max(top, v.indices[v.indices.length - 1]!);
+  }
+  const scratch = scratchOf(top + 1);
+  const touched = new Uint32Array(total);
+  let n = 0;
+  for (const { indices, values } of vectors as SparseVector[]) {
+    for (let k = 0; k < indices.length; k++) {
+      const d = indices[k]!;
+      scratch[d] = scratch[d]! + values[k]!;
+      touched[n++] = d;
+    }
+  }
+  return drainScratch(scratch, touched);
+}
+
+// Reused dense buffer for sparse sums: all-zero between calls (JavaScript runs one call at
+// a time, so one buffer serves every caller).
+let scratchBuffer = new Float32Array(0);
+function scratchOf(dimension: number): Float32Array {
+  if (scratchBuffer.length < dimension) scratchBuffer = new Float32Array(dimension);
+  return scratchBuffer;
+}
+
+// Reads the touched entries of `scratch` out as a sparse vector and zeroes them again.
+function drainScratch(scratch: Float32Array, touched: Uint32Array): SparseVector {
+  touched.sort();
+  let unique = 0;
+  for (let k = 0; k < touched.length; k++) {
+    const d = touched[k]!;
+    if (k > 0 && d === touched[k - 1]) continue;
+    if (scratch[d] !== 0) touched[unique++] = d;
+    else scratch[d] = 0; // -0 back to +0
+  }
+  const indices = touched.slice(0, unique);
+  const values = new Float32Array(unique);
+  for (let k = 0; k < unique; k++) {
+    values[k] = scratch[indices[k]!]!;
+    scratch[indices[k]!] = 0;
+  }
+  return { indices, values };
 }
 
 /** Adds `vector` into the dense `target` in place. */
@@ -72,25 +119,12 @@ export function addInto(target: Float32Array, vector: EmbeddingVector): void {
 }
 
 /** The sum of two vectors as a new vector (sparse when both are sparse). */
-export function addVectors(a: EmbeddingVector, b: EmbeddingVector, dimension: number): EmbeddingVector {
+export function addVectors(a: EmbeddingVector, b: EmbeddingVector): EmbeddingVector {
   if (!(a instanceof Float32Array) && !(b instanceof Float32Array)) return mergeSparse(a, b);
-  const sum = new Float32Array(dimension);
+  const sum = new Float32Array(a instanceof Float32Array ? a.length : (b as Float32Array).length);
   addInto(sum, a);
   addInto(sum, b);
   return sum;
-}
-
-// A k-way sum by repeated pairwise merges of similar sizes (a balanced tree), so n members
-// cost O(total non-zeros × log n) rather than O(n × size of the running sum).
-function sumSparse(vectors: SparseVector[]): SparseVector {
-  let level = vectors;
-  while (level.length > 1) {
-    const next: SparseVector[] = [];
-    for (let k = 0; k + 1 < level.length; k += 2) next.push(mergeSparse(level[k]!, level[k + 1]!));
-    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
-    level = next;
-  }
-  return level[0]!;
 }
 
 function mergeSparse(a: SparseVector, b: SparseVector): SparseVector {

@@ -17,8 +17,8 @@ describe('CollectionWeighting', () => {
     const weights = weighting.weights();
     expect(weights[0]).toBeCloseTo(1, 6); // ln(4/4) + 1
     expect(weights[1]).toBeCloseTo(Math.log(2) + 1, 6);
-    const a = CollectionWeighting.apply(articles[0]!, weights);
-    const b = CollectionWeighting.apply(articles[1]!, weights);
+    const a = CollectionWeighting.apply(articles[0]!, weights) as Float32Array;
+    const b = CollectionWeighting.apply(articles[1]!, weights) as Float32Array;
     let raw = 0;
     let weighted = 0;
     for (let d = 0; d < 8; d++) {

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSamestoryError } from '../../src/errors.js';
 import type { Progress } from '../../src/progress.js';
-import type { EmbedInput, Embedder } from '../../src/embed/embedder.js';
+import { vectorKindOf, type EmbedInput, type Embedder } from '../../src/embed/embedder.js';
+import { checkEmbeddingVector, denseOf, isSparseVector, type EmbeddingVector } from '../../src/vectors/sparse-vector.js';
 
 /** Short news-like sentences written for these tests, in the languages samestory targets. */
 export const CONFORMANCE_INPUTS: readonly EmbedInput[] = [
@@ -43,11 +44,15 @@ export function describeEmbedderConformance(
 
   describe(`${name} (Embedder conformance)`, () => {
     let embedder: Embedder;
+    let raw: EmbeddingVector[];
+    // Dense copies, so the checks below read the same for both shapes.
     let vectors: Float32Array[];
+    const embedDense = async (inputs: readonly EmbedInput[]) => (await embedder.embed(inputs)).map((v) => denseOf(v, embedder.dimension));
 
     beforeAll(async () => {
       embedder = await makeEmbedder();
-      vectors = await embedder.embed(CONFORMANCE_INPUTS);
+      raw = await embedder.embed(CONFORMANCE_INPUTS);
+      vectors = raw.map((v) => denseOf(v, embedder.dimension));
     });
 
     afterAll(async () => {
@@ -61,11 +66,11 @@ export function describeEmbedderConformance(
       expect(embedder.dimension).toBeGreaterThan(0);
     });
 
-    it('returns one Float32Array of length dimension per input', () => {
-      expect(vectors).toHaveLength(CONFORMANCE_INPUTS.length);
-      for (const vector of vectors) {
-        expect(vector).toBeInstanceOf(Float32Array);
-        expect(vector).toHaveLength(embedder.dimension);
+    it('returns one valid vector per input, of the shape its vectorKind declares', () => {
+      expect(raw).toHaveLength(CONFORMANCE_INPUTS.length);
+      for (const vector of raw) {
+        expect(() => checkEmbeddingVector(vector, embedder.dimension, 'vector')).not.toThrow();
+        expect(isSparseVector(vector)).toBe(vectorKindOf(embedder) === 'sparse');
       }
     });
 
@@ -85,19 +90,19 @@ export function describeEmbedderConformance(
     });
 
     it('is deterministic across calls', async () => {
-      const again = await embedder.embed(CONFORMANCE_INPUTS);
+      const again = await embedDense(CONFORMANCE_INPUTS);
       again.forEach((vector, i) => expect(maxDifference(vector, vectors[i]!)).toBeLessThanOrEqual(tolerance));
     });
 
     it('gives each input the same vector whatever the order of the inputs', async () => {
       const order = [3, 0, 4, 2, 1];
-      const shuffled = await embedder.embed(order.map((i) => CONFORMANCE_INPUTS[i]!));
+      const shuffled = await embedDense(order.map((i) => CONFORMANCE_INPUTS[i]!));
       shuffled.forEach((vector, k) => expect(maxDifference(vector, vectors[order[k]!]!)).toBeLessThanOrEqual(tolerance));
     });
 
     it('gives an input the same vector alone as among other inputs', async () => {
       for (let i = 0; i < CONFORMANCE_INPUTS.length; i++) {
-        const [alone] = await embedder.embed([CONFORMANCE_INPUTS[i]!]);
+        const [alone] = await embedDense([CONFORMANCE_INPUTS[i]!]);
         expect(maxDifference(alone!, vectors[i]!)).toBeLessThanOrEqual(tolerance);
       }
     });
@@ -107,7 +112,7 @@ export function describeEmbedderConformance(
     });
 
     it('embeds a text without a title, and an empty text, into unit vectors', async () => {
-      const [plain, empty] = await embedder.embed([{ text: 'Just one sentence.' }, { text: '' }]);
+      const [plain, empty] = await embedDense([{ text: 'Just one sentence.' }, { text: '' }]);
       for (const vector of [plain!, empty!]) {
         expect(vector.every(Number.isFinite)).toBe(true);
         expect(Math.sqrt(cosine(vector, vector))).toBeCloseTo(1, 4);
@@ -116,7 +121,7 @@ export function describeEmbedderConformance(
 
     it('embeds a long article (several thousand words) into one unit vector', async () => {
       const paragraph = CONFORMANCE_INPUTS.map((input) => input.text).join(' ');
-      const [vector] = await embedder.embed([{ title: 'A long report', text: paragraph.repeat(40) }]);
+      const [vector] = await embedDense([{ title: 'A long report', text: paragraph.repeat(40) }]);
       expect(vector).toHaveLength(embedder.dimension);
       expect(Math.sqrt(cosine(vector!, vector!))).toBeCloseTo(1, 4);
     });

@@ -2,6 +2,7 @@
 // from one article to the next: embedding thousands of articles a second must not allocate a
 // Map entry and an object per feature.
 
+import type { SparseVector } from '../../vectors/sparse-vector.js';
 import { indexOfHash, l2Normalise, signOfHash } from './hashing.js';
 
 /** Receives the features of an article as they are found (see features.ts). */
@@ -75,6 +76,44 @@ export class FeatureAccumulator implements FeatureSink {
     if (this.size === 0) return false;
     l2Normalise(vector);
     return true;
+  }
+
+  /**
+   * The same vector as `writeTo`, returned as its non-zero entries. `scratch` is a zeroed
+   * dense buffer of the vector's dimension that the caller reuses; it is zeroed again before
+   * returning, so the work is O(features), not O(dimension). Returns undefined when there
+   * was no feature at all. The values are bit for bit those `writeTo` gives: the same
+   * float32 sums, and the norm summed over the same non-zeros in the same (ascending) order.
+   */
+  writeSparse(scratch: Float32Array, transform: (weight: number) => number): SparseVector | undefined {
+    if (this.size === 0) return undefined;
+    const dimension = scratch.length;
+    const touched = new Uint32Array(this.size);
+    let n = 0;
+    const put = (hash: number, weight: number) => {
+      const index = indexOfHash(hash, dimension);
+      scratch[index]! += signOfHash(hash) * transform(weight);
+      touched[n++] = index;
+    };
+    for (let i = 0; i < this.count; i++) {
+      const slot = this.order[i]!;
+      put(this.keys[slot]!, this.weights[slot]!);
+    }
+    if (this.emptyHashWeight >= 0) put(EMPTY, this.emptyHashWeight);
+    touched.sort();
+    let unique = 0;
+    for (let k = 0; k < n; k++) {
+      const index = touched[k]!;
+      if ((k === 0 || index !== touched[k - 1]) && scratch[index] !== 0) touched[unique++] = index;
+    }
+    const indices = touched.slice(0, unique);
+    const values = new Float32Array(unique);
+    for (let k = 0; k < unique; k++) values[k] = scratch[indices[k]!]!;
+    // Every entry still non-zero in scratch is among `indices` (cancelled ones are zero).
+    for (let k = 0; k < unique; k++) scratch[indices[k]!] = 0;
+    if (unique === 0) return undefined;
+    l2Normalise(values);
+    return { indices, values };
   }
 
   private grow(): void {

@@ -5,11 +5,13 @@
 import { InvalidOptionsError, throwIfAborted } from '../../errors.js';
 import { detectLanguage } from '../../language.js';
 import { progressOf } from '../../progress.js';
+import type { SparseVector } from '../../vectors/sparse-vector.js';
 import type { EmbedInput, EmbedOptions, ExplainingEmbedder, SharedFeature } from '../embedder.js';
 import { FeatureAccumulator } from './accumulator.js';
 import { DEFAULT_FEATURE_SETTINGS, FeatureCollector, FeatureExtractor, type Feature, type FeatureSettings } from './features.js';
 import { loadGazetteer, type Gazetteer } from './gazetteer.js';
 import { featureHash, hashFeature, indexOfHash, l2Normalise, signOfHash } from './hashing.js';
+import { sparseFromDense } from '../../vectors/sparse-vector.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 
 export interface LexicalEmbedderOptions {
@@ -51,6 +53,14 @@ const BATCH = 64;
  * (000-001 at 0.42). See README "Benchmarks".
  */
 const SAME_STORY_THRESHOLD = 0.33;
+/**
+ * Most non-zero entries a vector keeps (the strongest by magnitude; the vector is then
+ * normalised again). pgvector's HNSW index on `sparsevec` takes at most 1,000, and the
+ * embedder reads only a title and 800 characters of body, so real articles stay far below
+ * it (OG2021 titles: 21 on average; 1,000-character articles: 70–300): the cap bounds
+ * hostile input, and costs nothing on the evaluation sets (see README, Benchmarks).
+ */
+export const MAX_NON_ZEROS = 1000;
 /** The one feature of a text that has none, so that every vector has unit length. */
 const EMPTY_FEATURE_HASH = featureHash('\u0000empty');
 
@@ -58,12 +68,15 @@ export class LexicalEmbedder implements ExplainingEmbedder {
   readonly id: string;
   readonly dimension: number;
   readonly sameStoryThreshold = SAME_STORY_THRESHOLD;
+  readonly vectorKind = 'sparse' as const;
   private readonly settings: FeatureSettings;
   private readonly lexicon: Lexicon;
   private readonly gazetteer: Gazetteer;
   private readonly extractor: FeatureExtractor;
   /** Reused for every article: embedding allocates little more than the vector itself. */
   private readonly accumulator = new FeatureAccumulator();
+  /** Dense scratch the accumulator hashes into; zero between articles. */
+  private readonly scratch: Float32Array;
   private disposed = false;
 
   /** Loads (or reuses) the tables synchronously; prefer `LexicalEmbedder.create`. */
@@ -73,6 +86,7 @@ export class LexicalEmbedder implements ExplainingEmbedder {
       throw new InvalidOptionsError('dimension', `must be an integer between 64 and 1048576, got ${dimension}`);
     }
     this.dimension = dimension;
+    this.scratch = new Float32Array(dimension);
     this.settings = { ...DEFAULT_FEATURE_SETTINGS, ...options.settings };
     this.lexicon = loadLexicon(options.lexiconDir);
     this.gazetteer = gazetteerFor(this.lexicon);
@@ -85,9 +99,9 @@ export class LexicalEmbedder implements ExplainingEmbedder {
     return new LexicalEmbedder(options);
   }
 
-  async embed(inputs: readonly EmbedInput[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+  async embed(inputs: readonly EmbedInput[], options: EmbedOptions = {}): Promise<SparseVector[]> {
     this.assertUsable();
-    const vectors: Float32Array[] = [];
+    const vectors: SparseVector[] = [];
     for (let start = 0; start < inputs.length; start += BATCH) {
       throwIfAborted(options.signal);
       const end = Math.min(inputs.length, start + BATCH);
@@ -143,25 +157,33 @@ export class LexicalEmbedder implements ExplainingEmbedder {
     return sublinear ? Math.log1p(weight) : weightPower !== 1 ? Math.pow(weight, weightPower) : weight;
   };
 
-  private embedOne(input: EmbedInput): Float32Array {
-    const vector = new Float32Array(this.dimension);
+  private embedOne(input: EmbedInput): SparseVector {
     const accumulator = this.accumulator;
     accumulator.reset();
     this.extractor.extract(input.text, input.title, this.languageOf(input), accumulator);
+    const lang = this.settings.centering > 0 ? this.languageOf(input) : undefined;
+    const centroid = lang ? this.centroidOf(lang) : undefined;
+    if (centroid) return sparseFromDense(this.centred(accumulator, centroid));
     // A text without any feature (empty, or only function words) still gets a unit vector.
+    const vector = accumulator.writeSparse(this.scratch, this.transform) ?? {
+      indices: Uint32Array.of(indexOfHash(EMPTY_FEATURE_HASH, this.dimension)),
+      values: Float32Array.of(signOfHash(EMPTY_FEATURE_HASH)),
+    };
+    return vector.indices.length > MAX_NON_ZEROS ? strongest(vector, MAX_NON_ZEROS) : vector;
+  }
+
+  // Centering (an experiment setting, off by default) subtracts a dense mean, so its
+  // vectors are dense before they are stored sparse.
+  private centred(accumulator: FeatureAccumulator, centroid: Float32Array): Float32Array {
+    const vector = new Float32Array(this.dimension);
     if (!accumulator.writeTo(vector, this.transform)) {
       vector[indexOfHash(EMPTY_FEATURE_HASH, this.dimension)] = signOfHash(EMPTY_FEATURE_HASH);
     }
-    const lang = this.settings.centering > 0 ? this.languageOf(input) : undefined;
-    const centroid = lang ? this.centroidOf(lang) : undefined;
-    if (centroid) {
-      let dot = 0;
-      for (let i = 0; i < vector.length; i++) dot += vector[i]! * centroid[i]!;
-      const amount = dot * this.settings.centering;
-      for (let i = 0; i < vector.length; i++) vector[i]! -= amount * centroid[i]!;
-      l2Normalise(vector);
-    }
-    return vector;
+    let dot = 0;
+    for (let i = 0; i < vector.length; i++) dot += vector[i]! * centroid[i]!;
+    const amount = dot * this.settings.centering;
+    for (let i = 0; i < vector.length; i++) vector[i]! -= amount * centroid[i]!;
+    return l2Normalise(vector);
   }
 
   private readonly centroids = new Map<string, Float32Array | undefined>();
@@ -196,6 +218,16 @@ export class LexicalEmbedder implements ExplainingEmbedder {
   private assertUsable(): void {
     if (this.disposed) throw new InvalidOptionsError('embedder', 'this LexicalEmbedder was disposed; create a new one');
   }
+}
+
+/** The `limit` entries of largest magnitude (ties: lower index), normalised again. */
+function strongest(vector: SparseVector, limit: number): SparseVector {
+  const { indices, values } = vector;
+  const order = Array.from(indices.keys()).sort((a, b) => Math.abs(values[b]!) - Math.abs(values[a]!) || a - b);
+  const kept = order.slice(0, limit).sort((a, b) => a - b);
+  const out = { indices: Uint32Array.from(kept, (k) => indices[k]!), values: Float32Array.from(kept, (k) => values[k]!) };
+  l2Normalise(out.values);
+  return out;
 }
 
 function norm(features: Map<number, Feature>): number {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CachedEmbedder } from '../../src/embed/cached-embedder.js';
-import { WordHashEmbedder } from '../support/word-hash-embedder.js';
+import { SparseWordHashEmbedder, WordHashEmbedder } from '../support/word-hash-embedder.js';
 
 const flood = { text: 'The river flooded the old town.', lang: 'en' };
 const launch = { text: 'A rocket carried a satellite into orbit.', lang: 'en' };
@@ -102,5 +102,46 @@ describe('CachedEmbedder', () => {
     await foreign.embed([flood]);
     expect(inner.calls).toBe(1);
     expect((await CachedEmbedder.create(new WordHashEmbedder(), { dir })).size).toBe(1);
+  });
+});
+
+describe('CachedEmbedder over a sparse embedder', () => {
+  it('says it is sparse and persists sparse vectors as their non-zeros', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'samestory-cache-'));
+    const first = await CachedEmbedder.create(new SparseWordHashEmbedder(), { dir });
+    expect(first.vectorKind).toBe('sparse');
+    const vectors = await first.embed([flood, launch]);
+    // Two 64-d word-hash vectors with a handful of words each: far less than 2 × 64 floats.
+    expect(statSync(cacheFile(dir)).size).toBeLessThan(2 * 64 * 4);
+    const inner = new SparseWordHashEmbedder();
+    const second = await CachedEmbedder.create(inner, { dir });
+    expect(await second.embed([flood, launch])).toEqual(vectors);
+    expect(inner.calls).toBe(0);
+  });
+
+  it('skips a damaged record and a torn tail, keeping the records before them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'samestory-cache-'));
+    await (await CachedEmbedder.create(new SparseWordHashEmbedder(), { dir })).embed([flood]);
+    await (await CachedEmbedder.create(new SparseWordHashEmbedder(), { dir })).embed([launch]);
+    const file = cacheFile(dir);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 12] = bytes[bytes.length - 12]! ^ 0xff; // a value of the last record
+    writeFileSync(file, Buffer.concat([bytes, Buffer.alloc(40, 9)])); // and half a record after it
+    const reopened = await CachedEmbedder.create(new SparseWordHashEmbedder(), { dir });
+    expect(reopened.size).toBe(1);
+    const inner = new SparseWordHashEmbedder();
+    const again = await CachedEmbedder.create(inner, { dir });
+    await again.embed([flood]);
+    expect(inner.calls).toBe(0);
+  });
+
+  it('does not read a dense cache file of the same embedder id as sparse vectors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'samestory-cache-'));
+    await (await CachedEmbedder.create(new WordHashEmbedder(), { dir })).embed([flood]);
+    const inner = new SparseWordHashEmbedder();
+    const sparse = await CachedEmbedder.create(inner, { dir });
+    expect(sparse.size).toBe(0);
+    await sparse.embed([flood]);
+    expect(inner.calls).toBe(1);
   });
 });

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoryDetector } from '../../src/detector.js';
 import { BundleError } from '../../src/errors.js';
 import { BUNDLE_VERSION } from '../../src/persist/detector-bundle.js';
-import { WordHashEmbedder } from '../support/word-hash-embedder.js';
+import { SparseWordHashEmbedder, WordHashEmbedder } from '../support/word-hash-embedder.js';
 import { firstArticles, laterArticles } from './story-articles.js';
 
 const BUNDLE_FILES = ['manifest.json', 'articles.json', 'vectors.f32', 'neighbors.bin', 'stories.json', 'index/ann-meta.json', 'index/ann-index.bin'];
@@ -172,5 +172,57 @@ describe('loading a damaged bundle', () => {
   it('still loads the intact bundle after a failed load', async () => {
     const loaded = await StoryDetector.load(dir, { embedder: new WordHashEmbedder() });
     expect(loaded.size).toBe(firstArticles.length + laterArticles.length);
+  });
+});
+
+describe('loading a damaged bundle of sparse vectors', () => {
+  beforeEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+    const detector = await StoryDetector.create({ embedder: new SparseWordHashEmbedder() });
+    await detector.add([...firstArticles, ...laterArticles]);
+    await detector.save(dir);
+  });
+
+  const loadSparseError = async (): Promise<BundleError> => {
+    const error = await StoryDetector.load(dir, { embedder: new SparseWordHashEmbedder() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BundleError);
+    return error as BundleError;
+  };
+
+  it('reports a truncated vectors.sparse as a BundleError naming the file', async () => {
+    const file = path.join(bundle, 'vectors.sparse');
+    const { size } = await import('node:fs/promises').then((fs) => fs.stat(file));
+    await truncate(file, Math.floor(size / 2));
+    expect((await loadSparseError()).path).toBe(file);
+  });
+
+  it('refuses indices out of order even when the checksums were updated', async () => {
+    await forge('vectors.sparse', (bytes) => {
+      // The first vector's first two indices swapped.
+      const count = bytes.readUInt32LE(0);
+      expect(count).toBeGreaterThan(1);
+      const articles = firstArticles.length + laterArticles.length;
+      const first = bytes.readUInt32LE(4 * articles);
+      const second = bytes.readUInt32LE(4 * articles + 4);
+      bytes.writeUInt32LE(second, 4 * articles);
+      bytes.writeUInt32LE(first, 4 * articles + 4);
+      return bytes;
+    });
+    expect((await loadSparseError()).message).toMatch(/out of order/);
+  });
+
+  it('refuses a manifest whose non-zero count disagrees with the file', async () => {
+    const manifest = JSON.parse(await readFile(path.join(bundle, 'manifest.json'), 'utf8'));
+    await forgeManifest({ ...manifest, counts: { ...manifest.counts, nonZeros: manifest.counts.nonZeros + 1 } });
+    expect((await loadSparseError()).message).toMatch(/non-zeros/);
+  });
+
+  it('refuses sparse vectors in a bundle that claims an older version', async () => {
+    const manifest = JSON.parse(await readFile(path.join(bundle, 'manifest.json'), 'utf8'));
+    await forgeManifest({ ...manifest, version: 2 });
+    expect((await loadSparseError()).message).toMatch(/version 3/);
   });
 });

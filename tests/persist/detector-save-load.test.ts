@@ -7,7 +7,7 @@ import { StoryDetector, type StoryDetectorOptions } from '../../src/detector.js'
 import { LexicalEmbedder } from '../../src/embed/lexical/lexical-embedder.js';
 import type { Embedder } from '../../src/embed/embedder.js';
 import { BundleError, DimensionMismatchError, EmbedderMismatchError } from '../../src/errors.js';
-import { WordHashEmbedder } from '../support/word-hash-embedder.js';
+import { SparseWordHashEmbedder, WordHashEmbedder } from '../support/word-hash-embedder.js';
 import { firstArticles, floodQuery, generatedArticles, laterArticles } from './story-articles.js';
 
 let dir: string;
@@ -129,6 +129,40 @@ describe('StoryDetector.save / StoryDetector.load', () => {
     const loaded = await StoryDetector.load(dir);
     expect(loaded.embedder.id).toBe(embedder.id);
     expect(await observe(loaded)).toEqual(await observe(original));
+  });
+});
+
+describe('saving sparse vectors', () => {
+  it('stores a sparse embedder\'s vectors as their non-zeros and loads the same detector', async () => {
+    const original = await StoryDetector.create({ embedder: new SparseWordHashEmbedder() });
+    await original.add([...firstArticles, ...laterArticles]);
+    await original.save(dir);
+    const files = await readdir(path.join(dir, 'bundle-1'));
+    expect(files).toContain('vectors.sparse');
+    expect(files).not.toContain('vectors.f32');
+    const manifest = JSON.parse(await readFile(path.join(dir, 'bundle-1', 'manifest.json'), 'utf8'));
+    expect(manifest.version).toBe(3);
+    expect(manifest.embedder.vectorKind).toBe('sparse');
+    const loaded = await StoryDetector.load(dir, { embedder: new SparseWordHashEmbedder() });
+    expect(await observe(loaded)).toEqual(await observe(original));
+  });
+
+  it('loads a version 2 bundle of dense vectors into a sparse embedder\'s detector, same stories', async () => {
+    // Before sparse vectors, the built-in embedder's vectors were saved dense (version 2).
+    const original = await detectorWith();
+    await original.save(dir);
+    const bundle = path.join(dir, 'bundle-1');
+    const manifest = JSON.parse(await readFile(path.join(bundle, 'manifest.json'), 'utf8'));
+    manifest.version = 2;
+    const text = JSON.stringify(manifest);
+    await writeFile(path.join(bundle, 'manifest.json'), text);
+    await writeFile(path.join(dir, 'CURRENT'), `bundle-1 ${createHash('sha256').update(text).digest('hex')}\n`);
+    const loaded = await StoryDetector.load(dir, { embedder: new SparseWordHashEmbedder() });
+    expect(await observe(loaded)).toEqual(await observe(original));
+    // It goes on with sparse vectors, and saves them sparse.
+    await loaded.add(laterArticles);
+    await loaded.save(dir);
+    expect(await readdir(path.join(dir, 'bundle-2'))).toContain('vectors.sparse');
   });
 });
 

@@ -3,6 +3,7 @@
 // nearly orthogonal. Not multilingual: tests of language handling use the real embedders.
 
 import type { EmbedInput, Embedder, EmbedOptions } from '../../src/embed/embedder.js';
+import { sparseFromDense, type SparseVector } from '../../src/vectors/sparse-vector.js';
 
 export class WordHashEmbedder implements Embedder {
   readonly id = 'test-word-hash:v1';
@@ -27,5 +28,17 @@ export class WordHashEmbedder implements Embedder {
     });
     options.onProgress?.({ stage: 'embed', done: inputs.length, total: inputs.length, percent: 1 });
     return out;
+  }
+}
+
+/**
+ * The same vectors returned as their non-zeros, for tests of the sparse path. It shares the
+ * dense one's id, as an embedder that switched shapes without changing its space would.
+ */
+export class SparseWordHashEmbedder extends WordHashEmbedder implements Embedder {
+  readonly vectorKind = 'sparse' as const;
+
+  override async embed(inputs: readonly EmbedInput[], options: EmbedOptions = {}): Promise<SparseVector[]> {
+    return (await super.embed(inputs, options)).map(sparseFromDense);
   }
 }

@@ -38,8 +38,9 @@ export interface AnnMeta {
   dataSha256: string;
   idMap: IdMapData;
   /**
-   * Storage slots the data file holds, when slots of deleted vectors are reused (HNSW);
-   * absent means one slot per label ever handed out.
+   * Storage slots the data file holds, deleted ones included (HNSW). Fewer than the id
+   * map's labels in files saved by versions that reused deleted slots; absent means one
+   * slot per label.
    */
   slots?: number;
 }

@@ -22,7 +22,7 @@ import {
   type AnnMetaBody,
   type LoadedAnnMeta,
 } from './ann-files.js';
-import { IdMap } from './id-map.js';
+import { compactionDue, IdMap } from './id-map.js';
 import type { EmbeddingVector } from '../vectors/sparse-vector.js';
 import { TopK } from './top-k.js';
 import { checkBatch, checkDimension, checkNeighborCount, clampSimilarity, toUnitVector } from './vector-checks.js';
@@ -37,9 +37,6 @@ export interface ExactIndexOptions {
 }
 
 const DEFAULT_MAX_ELEMENTS = 1024;
-// Tombstones are compacted away once they outnumber live rows (and there are enough of
-// them to be worth the copy), which keeps deletes amortised O(dimension).
-const MIN_TOMBSTONES_TO_COMPACT = 64;
 
 // Data file: magic, u32 dimension, u32 rows, then rows x dimension float32 in platform
 // byte order (little-endian on x86-64 and arm64, like hnswlib's own files).
@@ -93,8 +90,8 @@ export class ExactIndex implements AnnIndex {
 
   delete(id: string): boolean {
     if (this.#idMap.delete(id) === undefined) return false;
-    const tombstones = this.#idMap.deletedCount;
-    if (tombstones >= MIN_TOMBSTONES_TO_COMPACT && tombstones > this.#idMap.size) this.#compact();
+    // Compacting rows only when tombstones outnumber them keeps deletes amortised O(dimension).
+    if (compactionDue(this.#idMap.deletedCount, this.#idMap.size)) this.#compact();
     return true;
   }
 

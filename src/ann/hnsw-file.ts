@@ -30,12 +30,13 @@ export interface HnswFileFacts {
 export interface HnswFileExpectation {
   dimension: number;
   M: number;
-  /** Labels the id map knows, deleted ones included. */
+  /** Vectors the file must hold, deleted ones included (the meta's slots). */
   count: number;
   /**
    * Largest capacity the file may claim. hnswlib allocates the claimed capacity on load,
-   * so a corrupt one must not get that far. HnswIndex only grows by doubling when full,
-   * so its capacity stays below max(initial capacity, 2 x count).
+   * so a corrupt one must not get that far. HnswIndex grows by doubling when full and
+   * sizes a rebuilt graph for its live vectors plus headroom, so its capacity stays within
+   * max(initial capacity, 2 x count + 64).
    */
   maxCapacity: number;
 }

@@ -11,13 +11,27 @@
 // synchronous on the JS thread (including writeIndexSync in save), so there is never a
 // native write in flight while JS code runs; readIndex runs off-thread only on a fresh
 // index nobody else can see yet.
+//
+// Deletes only mark a vector (it stays in the graph as a routing point) and every add
+// takes a fresh slot. Once deleted slots outnumber live ones (compactionDue in id-map.ts),
+// the graph is rebuilt from the live vectors in insertion order and the labels renumbered.
+// hnswlib's own way to bound memory, reusing deleted slots (allow_replace_deleted), repairs
+// every link around the reused slot: ×9.2 the cost of a fresh add on 4,096-d vectors, which
+// made a windowed live feed 4.4× slower than an unwindowed one. A rebuild re-inserts each
+// live vector once, so a sliding window pays about two fresh adds per article (one of them
+// inside a pause proportional to the live size, once per window length of deletes), and
+// storage stays under 2 × live + MIN_DELETED_TO_COMPACT slots. Measured (npm run
+// bench:hnsw-reuse, window of 500 4,096-d vectors, two runs): 2.6-4.2 ms per article with
+// the rebuild pauses (0.5-0.8 s every 501 evictions) against 47-51 ms reusing slots, at the
+// same recall@10 and 16.8 against 16.1 MiB of slots. getPoint is 40-50 % of a rebuild (it
+// copies through a JS array); a JS-side copy of the vectors would save that, for 16 KB each.
 
 import hnswlib from 'hnswlib-node';
 import { BundleError, InvalidOptionsError, isSamestoryError } from '../errors.js';
 import type { AnnIndex, Neighbor, SearchOptions } from './ann-index.js';
 import { readAnnMeta, saveAnnFiles, verifyDataChecksum, type LoadedAnnMeta } from './ann-files.js';
 import { checkHnswFile } from './hnsw-file.js';
-import { IdMap } from './id-map.js';
+import { compactionDue, IdMap, MIN_DELETED_TO_COMPACT } from './id-map.js';
 import type { EmbeddingVector } from '../vectors/sparse-vector.js';
 import { checkBatch, checkDimension, checkNeighborCount, clampSimilarity, toUnitVector } from './vector-checks.js';
 
@@ -44,7 +58,8 @@ export interface HnswIndexOptions {
    */
   efSearch?: number;
   /**
-   * Initial capacity in vectors; the index doubles it by itself when it fills up.
+   * Initial capacity in vectors; the index doubles it by itself when it fills up, and never
+   * goes below it when a rebuild after deletes shrinks it.
    * @default 1024
    * @example { maxElements: 100_000 }
    */
@@ -66,23 +81,13 @@ export class HnswIndex implements AnnIndex {
   #options: Readonly<Required<HnswIndexOptions>>;
   #native: NativeIndex;
   #idMap = new IdMap();
-  // Native storage slots in use; deleted vectors' slots are reused by later adds
-  // (hnswlib's replace_deleted), so a feed that deletes as much as it adds stays bounded.
-  #slots = 0;
 
   constructor(dimension: number, options: HnswIndexOptions = {}) {
     checkDimension(dimension);
     this.dimension = dimension;
     const resolved = Object.freeze(resolveOptions(options));
     this.#options = resolved;
-    this.#native = new HierarchicalNSW('ip', dimension);
-    this.#native.initIndex({
-      maxElements: resolved.maxElements,
-      m: resolved.M,
-      efConstruction: resolved.efConstruction,
-      randomSeed: resolved.seed,
-      allowReplaceDeleted: true,
-    });
+    this.#native = createNative(dimension, resolved, resolved.maxElements);
   }
 
   /** The options in effect, defaults filled in. */
@@ -94,9 +99,17 @@ export class HnswIndex implements AnnIndex {
     return this.#idMap.size;
   }
 
-  /** Vectors the native index has room for before it grows again (deleted ones count). */
+  /** Vectors the native index has room for before it grows again (deleted ones count until the next rebuild). */
   get capacity(): number {
     return this.#native.getMaxElements();
+  }
+
+  /**
+   * Native storage slots in use: the live vectors plus deleted ones that wait for the next
+   * rebuild. At most 2 × size + 64 after any delete.
+   */
+  get slots(): number {
+    return this.#native.getCurrentCount();
   }
 
   add(id: string, vector: EmbeddingVector): void {
@@ -105,15 +118,12 @@ export class HnswIndex implements AnnIndex {
 
   addMany(items: ReadonlyArray<{ id: string; vector: EmbeddingVector }>): void {
     const units = checkBatch(items, this.dimension, this.#idMap);
-    const free = this.#slots - this.#idMap.size;
-    this.#reserve(this.#slots + Math.max(0, units.length - free));
+    this.#reserve(this.slots + units.length);
     items.forEach((item, i) => {
-      const reuse = this.#slots > this.#idMap.size;
       // The label is taken only once hnswlib has accepted the point, so a native failure
       // cannot leave an id that points at nothing.
-      this.#native.addPoint(Array.from(units[i]!), this.#idMap.labelCount, reuse);
+      this.#native.addPoint(Array.from(units[i]!), this.#idMap.labelCount);
       this.#idMap.assign(item.id);
-      if (!reuse) this.#slots++;
     });
   }
 
@@ -126,11 +136,15 @@ export class HnswIndex implements AnnIndex {
     return label === undefined ? undefined : Float32Array.from(this.#native.getPoint(label));
   }
 
-  /** Marks the id deleted; hnswlib keeps the node (and its memory) as a routing point. */
+  /**
+   * Marks the id deleted; hnswlib keeps the node (and its memory) as a routing point until
+   * deleted slots outnumber live ones, and this delete then rebuilds the graph.
+   */
   delete(id: string): boolean {
     const label = this.#idMap.delete(id);
     if (label === undefined) return false;
     this.#native.markDelete(label);
+    this.#rebuildIfDue();
     return true;
   }
 
@@ -172,7 +186,7 @@ export class HnswIndex implements AnnIndex {
           size: this.#idMap.size,
           options: { ...this.options },
           idMap: this.#idMap.toJSON(),
-          slots: this.#slots,
+          slots: this.slots,
         };
       },
       // hnswlib's writer does not check its stream, so a full disk would go unnoticed.
@@ -204,9 +218,11 @@ export class HnswIndex implements AnnIndex {
     await checkHnswFile(dataPath, expected);
     await verifyDataChecksum(loaded);
     // A minimal graph to start from; readIndex replaces it with the file's own capacity.
+    // Files saved before fresh-slot adds were built with allowReplaceDeleted: their reused
+    // slots are ordinary nodes, and their deleted ones are marked like ours.
     const index = new HnswIndex(meta.dimension, { ...options, maxElements: 1 });
     try {
-      await index.#native.readIndex(dataPath, true);
+      await index.#native.readIndex(dataPath, false);
     } catch (error) {
       if (isSamestoryError(error)) throw error;
       throw new BundleError(dataPath, `hnswlib could not read the index: ${String(error)}`, { cause: error });
@@ -215,27 +231,59 @@ export class HnswIndex implements AnnIndex {
       throw new BundleError(dataPath, 'hnswlib read a different number of vectors than the meta lists');
     }
     index.#idMap = idMap;
-    index.#slots = count;
     index.#options = Object.freeze(options);
+    // Only a file saved by the slot-reusing code can hold this many deleted slots.
+    index.#rebuildIfDue();
     return index;
   }
 
+  #rebuildIfDue(): void {
+    const live = this.#idMap.size;
+    if (compactionDue(this.slots - live, live)) this.#rebuild();
+  }
+
+  // A new graph from the live vectors in insertion order, under the labels compact() gives
+  // them (0, 1, 2, ...): the graph a fresh index with the same seed builds from the same
+  // vectors. getPoint hands back the stored float32 values as doubles and addPoint rounds
+  // them back, so the vectors stay bit for bit. The old graph and the id map are replaced
+  // only once hnswlib has taken every vector, so a native failure leaves the index as it was.
+  #rebuild(): void {
+    const liveLabels = this.#idMap.liveLabels();
+    const native = createNative(this.dimension, this.#options, capacityAfterRebuild(this.#options, liveLabels.length));
+    liveLabels.forEach((label, newLabel) => native.addPoint(this.#native.getPoint(label), newLabel));
+    this.#idMap.compact();
+    this.#native = native;
+  }
+
   // Grows by doubling, so n inserts cost O(log n) resizes.
-  #reserve(labelsNeeded: number): void {
+  #reserve(slotsNeeded: number): void {
     const capacity = this.#native.getMaxElements();
-    if (labelsNeeded <= capacity) return;
-    if (labelsNeeded > MAX_UINT32) {
+    if (slotsNeeded <= capacity) return;
+    if (slotsNeeded > MAX_UINT32) {
       throw new InvalidOptionsError('maxElements', `an index holds at most ${MAX_UINT32} vectors, deleted ones included`);
     }
     let grown = capacity;
-    while (grown < labelsNeeded) grown = Math.min(grown * 2, MAX_UINT32);
+    while (grown < slotsNeeded) grown = Math.min(grown * 2, MAX_UINT32);
     this.#native.resizeIndex(grown);
   }
 }
 
-// Doubling from the initial capacity only when full keeps capacity below twice the count.
+function createNative(dimension: number, options: Required<HnswIndexOptions>, maxElements: number): NativeIndex {
+  const native = new HierarchicalNSW('ip', dimension);
+  native.initIndex({ maxElements, m: options.M, efConstruction: options.efConstruction, randomSeed: options.seed });
+  return native;
+}
+
+// Until the next rebuild slots stay under 2 × live + MIN_DELETED_TO_COMPACT, so a window
+// that keeps its size never has to resize between two rebuilds.
+function capacityAfterRebuild(options: Required<HnswIndexOptions>, live: number): number {
+  return Math.min(Math.max(options.maxElements, 2 * live + MIN_DELETED_TO_COMPACT), MAX_UINT32);
+}
+
+// The largest capacity an index with `count` slots can have: doubling only when full keeps
+// it under twice the count, and a rebuild sizes it by capacityAfterRebuild.
 function maxCapacity(options: Required<HnswIndexOptions>, count: number): number {
-  return Math.min(Math.max(options.maxElements, 2 * count), MAX_UINT32);
+  return Math.min(Math.max(options.maxElements, 2 * count + MIN_DELETED_TO_COMPACT), MAX_UINT32);
 }
 
 function resolveOptions(options: HnswIndexOptions): Required<HnswIndexOptions> {

@@ -1,7 +1,8 @@
 // The one place where string article ids meet the dense numeric labels that index
 // storage (hnswlib-node labels, rows of a Float32Array) works with; orama's
 // internal-document-id-store pattern. Labels are handed out in insertion order and
-// never reused, so "ascending label" doubles as "insertion order".
+// only ever renumbered by `compact`, which keeps their order, so "ascending label"
+// doubles as "insertion order".
 
 import { DuplicateIdError } from '../errors.js';
 
@@ -13,6 +14,17 @@ export interface IdMapData {
 /** A reason why serialised id-map data cannot be used; callers wrap it in their own error. */
 export class IdMapDataError extends Error {
   override name = 'IdMapDataError' as const;
+}
+
+// Storage keeps deleted entries until they outnumber live ones: compacting then costs at
+// most one move (ExactIndex) or one re-insert (HnswIndex) per delete since the last one,
+// so deletes stay amortised cheap, and storage stays under 2 x live + this many entries.
+// The minimum keeps a tiny index from compacting on nearly every delete.
+export const MIN_DELETED_TO_COMPACT = 64;
+
+/** True when storage holding `live` entries and `deleted` dead ones should compact now. */
+export function compactionDue(deleted: number, live: number): boolean {
+  return deleted >= MIN_DELETED_TO_COMPACT && deleted > live;
 }
 
 export class IdMap {
@@ -75,6 +87,15 @@ export class IdMap {
     this.#labelById.delete(id);
     this.#idByLabel[label] = undefined;
     return label;
+  }
+
+  /** Labels of live ids in insertion order (what `compact` will number 0, 1, 2, ...). */
+  liveLabels(): number[] {
+    const out: number[] = [];
+    this.#idByLabel.forEach((id, label) => {
+      if (id !== undefined) out.push(label);
+    });
+    return out;
   }
 
   /** Live ids in insertion order. */

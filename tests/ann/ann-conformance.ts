@@ -152,6 +152,24 @@ export function describeAnnIndexConformance(name: string, { make, load }: Confor
         expect(index.search(many[10]!, 100).map((n) => n.id).sort()).toEqual([...live].sort());
         expect(similarity.cosine(denseOf(index.get('m195')!, DIMENSION), many[195]!)).toBeCloseTo(1, 5);
       });
+
+      it('keeps ids, vectors and search right through a long sliding window of adds and deletes', () => {
+        const stream = randomVectors(600, DIMENSION, 4);
+        const index = make(DIMENSION, { maxElements: 16 });
+        stream.forEach((vector, i) => {
+          index.add(`s${i}`, vector);
+          if (i >= 30) index.delete(`s${i - 30}`);
+        });
+        const live = Array.from({ length: 30 }, (_, j) => `s${570 + j}`);
+        expect(index.size).toBe(30);
+        expect(index.ids()).toEqual(live);
+        expect(index.has('s569')).toBe(false);
+        for (const id of live) {
+          const i = Number(id.slice(1));
+          expect(index.search(stream[i]!, 1)[0]?.id).toBe(id);
+          expect(similarity.cosine(denseOf(index.get(id)!, DIMENSION), stream[i]!)).toBeCloseTo(1, 5);
+        }
+      });
     });
 
     describe('rejecting bad input', () => {

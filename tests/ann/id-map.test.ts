@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IdMap, IdMapDataError } from '../../src/ann/id-map.js';
+import { compactionDue, IdMap, IdMapDataError, MIN_DELETED_TO_COMPACT } from '../../src/ann/id-map.js';
 import { DuplicateIdError } from '../../src/errors.js';
 
 describe('IdMap', () => {
@@ -42,6 +42,22 @@ describe('IdMap', () => {
     expect(map.idOf(1)).toBe('d');
     expect(map).toMatchObject({ size: 2, labelCount: 2, deletedCount: 0 });
     expect(map.assign('e')).toBe(2);
+  });
+
+  it('lists live labels in insertion order, the order compact renumbers them in', () => {
+    const map = new IdMap();
+    for (const id of ['a', 'b', 'c', 'd']) map.assign(id);
+    map.delete('b');
+    expect(map.liveLabels()).toEqual([0, 2, 3]);
+    map.compact();
+    expect(map.liveLabels()).toEqual([0, 1, 2]);
+  });
+
+  it('calls for compaction once deleted entries outnumber live ones and there are at least 64', () => {
+    expect(compactionDue(64, 63)).toBe(true);
+    expect(compactionDue(64, 64)).toBe(false);
+    expect(compactionDue(63, 0)).toBe(false);
+    expect(MIN_DELETED_TO_COMPACT).toBe(64);
   });
 
   it('round-trips through JSON, deleted labels included', () => {

@@ -14,6 +14,7 @@ export type {
 } from './detector.js';
 // What an add, eviction or re-clustering did to the stories.
 export type { StoryChange } from './cluster/live-stories.js';
+export type { DetectorIndexChoice } from './detector-options.js';
 export type { LoadDetectorOptions } from './persist/detector-store.js';
 export { BUNDLE_FORMAT, BUNDLE_VERSION } from './persist/detector-bundle.js';
 
@@ -21,12 +22,18 @@ export { BUNDLE_FORMAT, BUNDLE_VERSION } from './persist/detector-bundle.js';
 export { normalizeArticle, cleanArticleText, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_ID_CHARS } from './article.js';
 export type { Article, NormalizedArticle, NormalizeOptions } from './article.js';
 
+// Vectors: dense (Float32Array, model embedders) or sparse (non-zeros, the built-in embedder).
+export { isSparseVector, sparseFromDense, denseOf } from './vectors/sparse-vector.js';
+export type { SparseVector, EmbeddingVector, VectorKind } from './vectors/sparse-vector.js';
+
 // Embedders: the interface, the built-in lexical one, the transformers.js one.
-export { isExplainingEmbedder } from './embed/embedder.js';
+export { isExplainingEmbedder, vectorKindOf } from './embed/embedder.js';
+export { embedArticles } from './embed/embed-articles.js';
+export type { EmbedArticlesOptions } from './embed/embed-articles.js';
 export type { Embedder, ExplainingEmbedder, EmbedInput, EmbedOptions, SharedFeature } from './embed/embedder.js';
 export { createEmbedder, defaultEmbedder } from './embed/create-embedder.js';
 export type { CreateEmbedderOptions, EmbedderKind } from './embed/create-embedder.js';
-export { LexicalEmbedder } from './embed/lexical/lexical-embedder.js';
+export { LexicalEmbedder, MAX_NON_ZEROS } from './embed/lexical/lexical-embedder.js';
 export type { LexicalEmbedderOptions } from './embed/lexical/lexical-embedder.js';
 export { TransformersEmbedder } from './embed/transformers-embedder.js';
 export type { TransformersEmbedderOptions, TransformersDtype } from './embed/transformers-embedder.js';
@@ -43,6 +50,11 @@ export type { HnswIndexOptions } from './ann/hnsw-index.js';
 export type { ExactIndexOptions } from './ann/exact-index.js';
 export type { AnnIndex, Neighbor, SearchOptions } from './ann/ann-index.js';
 export type { AnnIndexKindChoice, CreateAnnIndexOptions } from './ann/create-ann-index.js';
+
+// Per-article state of a detector (the in-process store; the interface a database-backed one implements).
+export { MemoryArticleStore } from './store/memory-article-store.js';
+export type { MemoryArticleStoreOptions } from './store/memory-article-store.js';
+export type { ArticleStore, NeighborList, PositionMatch, StoreSnapshot } from './store/article-store.js';
 
 // Story clustering, usable on its own with any similarity.
 export { clusterStories } from './cluster/average-linkage.js';

@@ -1,0 +1,216 @@
+// The detector end to end through its public API, default options, as a user runs it:
+// ingest speed, quality and memory per article on OG2021 titles, answers on templated
+// near-duplicates, match() latency with a large active window, and ingest growth with N.
+// Each function runs in a worker process of its own (see bench.ts), so memory figures
+// belong to one configuration alone. The baseline rows run the same calls with
+// `index: 'hnsw'`, the dense HNSW path the built-in embedder used before its sparse index.
+
+import { StoryDetector, defaultEmbedder, type Article, type DetectorIndexChoice } from '../../src/index.js';
+import { seededRandom } from '../../src/seeded-random.js';
+import { loadClusters } from './data.js';
+import { bcubed } from './metrics.js';
+import { secondsSince } from './report.js';
+import { frequentWords } from './synthetic.js';
+
+const KiB = 1024;
+const MiB = 1024 * 1024;
+const DAY = 86_400_000;
+
+function collect(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc');
+  gc();
+  gc();
+}
+
+/** JS heap + external (array buffers included) and RSS, after a full collection. */
+function memory(): { heapAndExternal: number; rss: number } {
+  collect();
+  const usage = process.memoryUsage();
+  return { heapAndExternal: usage.heapUsed + usage.external, rss: usage.rss };
+}
+
+export interface IngestRow {
+  index: DetectorIndexChoice;
+  articles: number;
+  seconds: number;
+  articles_per_s: number;
+  bcubed_f1?: number;
+  stories: number;
+  /** (heap + external) growth per active article after GC, KiB. */
+  kib_per_article: number;
+  /** Resident growth per article (includes native HNSW memory, which the heap does not see), KiB. */
+  rss_kib_per_article: number;
+}
+
+async function ingest(articles: Article[], index: DetectorIndexChoice, batches = 1): Promise<{ detector: StoryDetector; row: IngestRow }> {
+  const embedder = await defaultEmbedder();
+  // Tables and language detection loaded before the baseline memory reading.
+  await embedder.embed([{ text: 'warm up', title: 'warm up' }]);
+  const before = memory();
+  const detector = await StoryDetector.create({ embedder, index });
+  const started = performance.now();
+  const size = Math.ceil(articles.length / batches);
+  for (let start = 0; start < articles.length; start += size) await detector.add(articles.slice(start, start + size));
+  const stories = detector.clusters().length;
+  const seconds = secondsSince(started);
+  const after = memory();
+  return {
+    detector,
+    row: {
+      index,
+      articles: articles.length,
+      seconds,
+      articles_per_s: articles.length / seconds,
+      stories,
+      kib_per_article: (after.heapAndExternal - before.heapAndExternal) / articles.length / KiB,
+      rss_kib_per_article: (after.rss - before.rss) / articles.length / KiB,
+    },
+  };
+}
+
+/** OG2021 titles (with dates), one add() of the whole set. */
+export async function benchOgIngest(index: DetectorIndexChoice): Promise<IngestRow> {
+  const set = await loadClusters();
+  const articles: Article[] = set.articles.map((a) => ({
+    id: a.id,
+    text: a.text,
+    ...(a.title ? { title: a.title } : {}),
+    ...(a.lang ? { lang: a.lang } : {}),
+    ...(a.publishedAt ? { publishedAt: a.publishedAt } : {}),
+  }));
+  const { detector, row } = await ingest(articles, index);
+  const storyOf = new Map<string, number>();
+  detector.clusters().forEach((story, s) => story.articleIds.forEach((id) => storyOf.set(id, s)));
+  row.bcubed_f1 = bcubed(
+    articles.map((a) => storyOf.get(a.id)!),
+    set.gold,
+  ).f1;
+  return row;
+}
+
+/**
+ * The issue's templated set: `stories` stories, each of copies that differ only in one
+ * number ("The event number S happened in Berlin with S people. Reported by desk N.").
+ */
+export function templatedArticles(count: number, stories = 50): Article[] {
+  const perStory = Math.ceil(count / stories);
+  return Array.from({ length: count }, (_, i) => {
+    const s = i % stories;
+    const desk = Math.floor(i / stories) % perStory;
+    return { id: `t-${i}`, lang: 'en', title: `Story ${s}`, text: `The event number ${s} happened in Berlin with ${s} people. Reported by desk ${desk}.` };
+  });
+}
+
+export interface TemplatedRow {
+  index: DetectorIndexChoice;
+  articles: number;
+  stories: number;
+  expected_stories: number;
+  seconds: number;
+}
+
+export async function benchTemplated(count: number, index: DetectorIndexChoice): Promise<TemplatedRow> {
+  const { row } = await ingest(templatedArticles(count), index, Math.max(1, Math.round(count / 10_000)));
+  return { index, articles: count, stories: row.stories, expected_stories: 50, seconds: row.seconds };
+}
+
+/**
+ * Generated articles in stories of 1–15, English, German and Polish words from the
+ * frequency lists (as bench:feed makes them): `words` words of text, 8 of title, dated
+ * over `days` days.
+ */
+export function generatedArticles(count: number, words: number, seed = 5, days = 7): Article[] {
+  const random = seededRandom(seed);
+  const vocabulary = { en: frequentWords('en', 300, 6000), de: frequentWords('de', 300, 6000), pl: frequentWords('pl', 300, 6000) };
+  const languages = ['en', 'de', 'pl'] as const;
+  const start = Date.UTC(2026, 0, 1);
+  const out: Article[] = [];
+  while (out.length < count) {
+    const size = Math.min(count - out.length, 1 + Math.floor(random() * 15));
+    const storyWords = Object.fromEntries(
+      languages.map((lang) => [lang, Array.from({ length: 12 }, () => vocabulary[lang][Math.floor(random() * vocabulary[lang].length)]!)]),
+    ) as Record<(typeof languages)[number], string[]>;
+    // Stories arrive in order of time, as in a feed.
+    const at = start + Math.floor((out.length / count) * days * DAY);
+    for (let k = 0; k < size; k++) {
+      const lang = languages[Math.floor(random() * languages.length)]!;
+      const text = Array.from({ length: words }, () =>
+        random() < 0.6 ? storyWords[lang][Math.floor(random() * 12)]! : vocabulary[lang][Math.floor(random() * vocabulary[lang].length)]!,
+      );
+      out.push({ id: `g-${out.length}`, lang, title: text.slice(0, 8).join(' '), text: text.join(' ') + '.', publishedAt: at + Math.floor(random() * 3_600_000) });
+    }
+  }
+  return out;
+}
+
+export interface GrowthRow {
+  articles: number;
+  seconds: number;
+  articles_per_s: number;
+  kib_per_article: number;
+}
+
+/** Ingest of `count` generated title-sized articles (12 words), in batches of 10,000. */
+export async function benchGrowth(count: number): Promise<GrowthRow> {
+  const articles = generatedArticles(count, 12, 11, Math.max(1, Math.round(count / 100_000)) * 7);
+  // A window long enough that nothing is archived: growth of the active set itself.
+  const embedder = await defaultEmbedder();
+  await embedder.embed([{ text: 'warm up' }]);
+  const before = memory();
+  const detector = await StoryDetector.create({ embedder, activeWindowDays: Infinity });
+  const started = performance.now();
+  for (let start = 0; start < articles.length; start += 10_000) await detector.add(articles.slice(start, start + 10_000));
+  const seconds = secondsSince(started);
+  const after = memory();
+  return { articles: count, seconds, articles_per_s: count / seconds, kib_per_article: (after.heapAndExternal - before.heapAndExternal) / count / KiB };
+}
+
+export interface MatchRow {
+  active_articles: number;
+  mean_chars: number;
+  ingest_s: number;
+  kib_per_article: number;
+  rss_mib: number;
+  match_ms_p50: number;
+  match_ms_p95: number;
+  match_explained_ms_p50: number;
+}
+
+/** `count` active articles of about 1,000 characters, then match() of held-out ones. */
+export async function benchMatch(count: number, queries: number): Promise<MatchRow> {
+  const all = generatedArticles(count + queries, 150, 13);
+  const held = all.splice(0, queries).map((a) => ({ ...a, id: `q-${a.id}` }));
+  const meanChars = all.slice(0, 1000).reduce((sum, a) => sum + a.text.length, 0) / Math.min(1000, all.length);
+  const embedder = await defaultEmbedder();
+  await embedder.embed([{ text: 'warm up' }]);
+  const before = memory();
+  const detector = await StoryDetector.create({ embedder, activeWindowDays: Infinity });
+  const started = performance.now();
+  for (let start = 0; start < all.length; start += 10_000) await detector.add(all.slice(start, start + 10_000));
+  const ingestSeconds = secondsSince(started);
+  const after = memory();
+  const time = async (explain: boolean): Promise<number[]> => {
+    const ms: number[] = [];
+    for (const query of held) {
+      const t = performance.now();
+      await detector.match(query, { explain });
+      ms.push(performance.now() - t);
+    }
+    return ms.sort((a, b) => a - b);
+  };
+  await time(false); // warm-up round
+  const plain = await time(false);
+  const explained = await time(true);
+  const at = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  return {
+    active_articles: count,
+    mean_chars: meanChars,
+    ingest_s: ingestSeconds,
+    kib_per_article: (after.heapAndExternal - before.heapAndExternal) / count / KiB,
+    rss_mib: after.rss / MiB,
+    match_ms_p50: at(plain, 0.5),
+    match_ms_p95: at(plain, 0.95),
+    match_explained_ms_p50: at(explained, 0.5),
+  };
+}

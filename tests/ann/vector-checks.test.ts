@@ -21,7 +21,7 @@ describe('toUnitVector', () => {
     expect(() => toUnitVector(Float32Array.of(1, 2), 3, 'a1')).toThrow(DimensionMismatchError);
     expect(() => toUnitVector(Float32Array.of(1, Number.NaN), 2, 'a1')).toThrow(/'a1'.*NaN at position 1/);
     expect(() => toUnitVector(Float32Array.of(0, 0), 2)).toThrow(/all zeros/);
-    expect(() => toUnitVector(new Float64Array(2) as unknown as Float32Array, 2)).toThrow(/Float32Array, got Float64Array/);
+    expect(() => toUnitVector(new Float64Array(2) as unknown as Float32Array, 2)).toThrow(/Float32Array or a sparse vector, got Float64Array/);
     try {
       toUnitVector(Float32Array.of(0, 0), 2, 'a2');
     } catch (error) {

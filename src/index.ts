@@ -45,9 +45,11 @@ export type { ModelFacts } from './embed/model-catalog.js';
 // Nearest-neighbour indexes.
 export { ExactIndex } from './ann/exact-index.js';
 export { HnswIndex } from './ann/hnsw-index.js';
+export { SparseIndex } from './ann/sparse-index.js';
 export { createAnnIndex, loadAnnIndex, AUTO_EXACT_MAX_SIZE } from './ann/create-ann-index.js';
 export type { HnswIndexOptions } from './ann/hnsw-index.js';
 export type { ExactIndexOptions } from './ann/exact-index.js';
+export type { SparseIndexOptions, SparseSearchStats } from './ann/sparse-index.js';
 export type { AnnIndex, Neighbor, SearchOptions } from './ann/ann-index.js';
 export type { AnnIndexKindChoice, CreateAnnIndexOptions } from './ann/create-ann-index.js';
 

@@ -21,7 +21,9 @@ const FORMAT = 'samestory-ann-index';
 /** Meta versions this code reads; bump when the layout changes incompatibly. */
 const FORMAT_VERSION = 1;
 
-export type AnnIndexKind = 'hnsw' | 'exact';
+/** Every kind of saved index, as its meta file names it. */
+export const ANN_INDEX_KINDS = ['hnsw', 'exact', 'sparse'] as const;
+export type AnnIndexKind = (typeof ANN_INDEX_KINDS)[number];
 
 /** What a saved index folder's meta file holds. */
 export interface AnnMeta {
@@ -185,7 +187,7 @@ function checkMetaShape(raw: unknown, metaPath: string): AnnMeta {
         `(this samestory reads version ${FORMAT_VERSION}); rebuild the index`,
     );
   }
-  if (meta.kind !== 'hnsw' && meta.kind !== 'exact') fail(`unknown index kind ${JSON.stringify(meta.kind)}`);
+  if (!(ANN_INDEX_KINDS as readonly unknown[]).includes(meta.kind)) fail(`unknown index kind ${JSON.stringify(meta.kind)}`);
   if (!isPositiveInteger(meta.dimension)) {
     fail(`dimension must be a positive integer, got ${JSON.stringify(meta.dimension)}`);
   }

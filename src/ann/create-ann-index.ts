@@ -6,10 +6,11 @@ import type { AnnIndex } from './ann-index.js';
 import { readAnnMeta, type AnnIndexKind } from './ann-files.js';
 import { ExactIndex, type ExactIndexOptions } from './exact-index.js';
 import { HnswIndex, type HnswIndexOptions } from './hnsw-index.js';
+import { SparseIndex, type SparseIndexOptions } from './sparse-index.js';
 
 export type AnnIndexKindChoice = AnnIndexKind | 'auto';
 
-export interface CreateAnnIndexOptions extends HnswIndexOptions, ExactIndexOptions {
+export interface CreateAnnIndexOptions extends HnswIndexOptions, ExactIndexOptions, SparseIndexOptions {
   /**
    * How many vectors the index will probably hold. With kind 'auto' it picks the
    * implementation (see AUTO_EXACT_MAX_SIZE); it is also the initial capacity when
@@ -29,7 +30,11 @@ export interface CreateAnnIndexOptions extends HnswIndexOptions, ExactIndexOptio
  */
 export const AUTO_EXACT_MAX_SIZE = 1000;
 
-/** Creates an empty index of the given kind. */
+/**
+ * Creates an empty index of the given kind. 'sparse' is exact search over an inverted index,
+ * for vectors with few non-zeros (the built-in embedder's); 'auto' picks between the dense
+ * kinds only, since the shape of the vectors to come is not known here.
+ */
 export function createAnnIndex(
   kind: AnnIndexKindChoice,
   dimension: number,
@@ -47,15 +52,24 @@ export function createAnnIndex(
       return new ExactIndex(dimension, { maxElements: sized.maxElements });
     case 'hnsw':
       return new HnswIndex(dimension, sized);
+    case 'sparse':
+      return new SparseIndex(dimension, { maxElements: sized.maxElements });
     default:
-      throw new InvalidOptionsError('kind', `must be 'hnsw', 'exact' or 'auto', got ${JSON.stringify(kind)}`);
+      throw new InvalidOptionsError('kind', `must be 'hnsw', 'exact', 'sparse' or 'auto', got ${JSON.stringify(kind)}`);
   }
 }
 
 /** Loads an index saved with `save(dir)`, whatever its kind. Throws BundleError when unusable. */
 export async function loadAnnIndex(dir: string): Promise<AnnIndex> {
   const loaded = await readAnnMeta(dir);
-  return loaded.meta.kind === 'exact' ? ExactIndex.fromLoadedMeta(loaded) : HnswIndex.fromLoadedMeta(loaded);
+  switch (loaded.meta.kind) {
+    case 'exact':
+      return ExactIndex.fromLoadedMeta(loaded);
+    case 'hnsw':
+      return HnswIndex.fromLoadedMeta(loaded);
+    case 'sparse':
+      return SparseIndex.fromLoadedMeta(loaded);
+  }
 }
 
 function autoKind(expectedSize: number | undefined): AnnIndexKind {

@@ -15,18 +15,41 @@ export class TopK {
     return this.#length;
   }
 
-  /** True when `score` would enter the heap; lets a scan skip work for hopeless candidates. */
-  accepts(score: number): boolean {
-    return this.#length < this.capacity || score > this.#scores[0]!;
+  /**
+   * True when a candidate would enter the heap; lets a scan skip work for hopeless ones.
+   * Without `label`, a score equal to the worst kept one is refused (right for scans in
+   * ascending label order, where the kept candidate has the lower label).
+   */
+  accepts(score: number, label = Infinity): boolean {
+    return this.#length < this.capacity || (this.capacity > 0 && isWorse(this.#scores[0]!, this.#labels[0]!, score, label));
   }
 
-  /** Offers a candidate. On ties the earlier offer wins, so results are deterministic. */
+  /**
+   * Offers a candidate. On ties the lower label wins, whatever the order of the offers,
+   * so results are deterministic (and, labels being handed out in insertion order, the
+   * earlier insertion wins).
+   */
   offer(score: number, label: number): void {
     if (this.#length < this.capacity) {
       this.#siftUp(this.#length++, score, label);
-    } else if (this.capacity > 0 && score > this.#scores[0]!) {
+    } else if (this.capacity > 0 && isWorse(this.#scores[0]!, this.#labels[0]!, score, label)) {
       this.#siftDown(score, label);
     }
+  }
+
+  /** Empties the heap for reuse (no allocation). */
+  clear(): void {
+    this.#length = 0;
+  }
+
+  /** The lowest kept score (the one a better candidate would evict); -Infinity when empty. */
+  get lowestScore(): number {
+    return this.#length === 0 ? -Infinity : this.#scores[0]!;
+  }
+
+  /** The label kept at `position` (0 ≤ position < length), in heap order, not sorted. */
+  labelAt(position: number): number {
+    return this.#labels[position]!;
   }
 
   /** The kept candidates, best first (ties: lower label first). */

@@ -1,5 +1,5 @@
 // Boundary checks for vectors entering an index (added or used as a query), and the
-// unit-length normalisation both index kinds store, so that cosine is a dot product.
+// unit-length normalisation every index kind stores, so that cosine is a dot product.
 
 import {
   DimensionMismatchError,
@@ -9,7 +9,7 @@ import {
   InvalidVectorError,
 } from '../errors.js';
 import type { IdMap } from './id-map.js';
-import { checkEmbeddingVector, denseOf, type EmbeddingVector } from '../vectors/sparse-vector.js';
+import { checkEmbeddingVector, denseOf, type EmbeddingVector, type SparseVector } from '../vectors/sparse-vector.js';
 
 /**
  * Checks that `vector` is a Float32Array of `dimension` finite numbers with a non-zero
@@ -45,6 +45,37 @@ export function toUnitVector(vector: EmbeddingVector, dimension: number, id?: st
   return unit;
 }
 
+/**
+ * Checks `vector` (dense or sparse) like `toUnitVector` and returns its non-zeros as a
+ * unit-length sparse copy: the sparse index stores and scans only non-zeros, whichever
+ * shape came in. Explicit zeros, and values that round to zero once normalised, are
+ * dropped so that no posting holds a zero. Throws InvalidVectorError or DimensionMismatchError.
+ */
+export function toUnitSparseVector(vector: EmbeddingVector, dimension: number, id?: string): SparseVector {
+  const what = id === undefined ? 'vector' : `vector of '${id}'`;
+  checkEmbeddingVector(vector, dimension, what, id);
+  const dense = vector instanceof Float32Array;
+  const values = dense ? vector : vector.values;
+  let sumOfSquares = 0;
+  for (let k = 0; k < values.length; k++) sumOfSquares += values[k]! * values[k]!;
+  if (sumOfSquares === 0) {
+    throw new InvalidVectorError(`${what} is all zeros and has no direction to compare by cosine`, id);
+  }
+  const norm = Math.sqrt(sumOfSquares);
+  let count = 0;
+  for (let k = 0; k < values.length; k++) if (Math.fround(values[k]! / norm) !== 0) count++;
+  const unitIndices = new Uint32Array(count);
+  const unitValues = new Float32Array(count);
+  let n = 0;
+  for (let k = 0; k < values.length; k++) {
+    const unit = Math.fround(values[k]! / norm);
+    if (unit === 0) continue;
+    unitIndices[n] = dense ? k : vector.indices[k]!;
+    unitValues[n++] = unit;
+  }
+  return { indices: unitIndices, values: unitValues };
+}
+
 /** Throws InvalidOptionsError unless `k` (number of neighbours asked for) is a non-negative integer. */
 export function checkNeighborCount(k: number): void {
   if (!Number.isSafeInteger(k) || k < 0) {
@@ -68,12 +99,21 @@ export function checkBatch(
   dimension: number,
   idMap: IdMap,
 ): Float32Array[] {
+  return checkBatchWith(items, idMap, (vector, id) => toUnitVector(vector, dimension, id));
+}
+
+/** `checkBatch` with the index's own conversion of each vector (e.g. `toUnitSparseVector`). */
+export function checkBatchWith<T>(
+  items: ReadonlyArray<{ id: string; vector: EmbeddingVector }>,
+  idMap: IdMap,
+  toUnit: (vector: EmbeddingVector, id: string) => T,
+): T[] {
   const seen = new Set<string>();
   return items.map(({ id, vector }) => {
     if (typeof id !== 'string') throw new InvalidArticleError(`article id must be a string, got ${typeof id}`);
     if (idMap.has(id) || seen.has(id)) throw new DuplicateIdError(id);
     seen.add(id);
-    return toUnitVector(vector, dimension, id);
+    return toUnit(vector, id);
   });
 }
 

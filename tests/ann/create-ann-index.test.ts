@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AUTO_EXACT_MAX_SIZE, createAnnIndex, loadAnnIndex } from '../../src/ann/create-ann-index.js';
 import { ExactIndex } from '../../src/ann/exact-index.js';
 import { HnswIndex } from '../../src/ann/hnsw-index.js';
+import { SparseIndex } from '../../src/ann/sparse-index.js';
 import { InvalidOptionsError } from '../../src/errors.js';
 import { randomVectors } from './random-vectors.js';
 
@@ -12,6 +13,7 @@ describe('createAnnIndex', () => {
   it('creates the kind it is asked for', () => {
     expect(createAnnIndex('exact', 8)).toBeInstanceOf(ExactIndex);
     expect(createAnnIndex('hnsw', 8, { M: 8 })).toBeInstanceOf(HnswIndex);
+    expect(createAnnIndex('sparse', 4096)).toBeInstanceOf(SparseIndex);
   });
 
   it("with 'auto', uses brute force up to AUTO_EXACT_MAX_SIZE expected vectors and HNSW above or when unknown", () => {
@@ -43,12 +45,13 @@ describe('loadAnnIndex', () => {
 
   it('loads whichever kind the folder holds', async () => {
     const vectors = randomVectors(3, 8, 1);
-    for (const kind of ['exact', 'hnsw'] as const) {
+    const classOf = { exact: ExactIndex, hnsw: HnswIndex, sparse: SparseIndex };
+    for (const kind of ['exact', 'hnsw', 'sparse'] as const) {
       const index = createAnnIndex(kind, 8);
       index.addMany(vectors.map((vector, i) => ({ id: `${kind}${i}`, vector })));
       await index.save(dir);
       const loaded = await loadAnnIndex(dir);
-      expect(loaded).toBeInstanceOf(kind === 'exact' ? ExactIndex : HnswIndex);
+      expect(loaded).toBeInstanceOf(classOf[kind]);
       expect(loaded.ids()).toEqual([`${kind}0`, `${kind}1`, `${kind}2`]);
     }
   });

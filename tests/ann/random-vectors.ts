@@ -1,6 +1,7 @@
 // Seeded vector generators for the ann tests: same seed, same vectors, on every machine.
 
 import { seededRandom } from '../../src/seeded-random.js';
+import { sparseFromEntries, type SparseVector } from '../../src/vectors/sparse-vector.js';
 
 export { seededRandom };
 
@@ -34,5 +35,34 @@ export function clusteredVectors(
   return Array.from({ length: count }, () => {
     const centre = centres[Math.floor(random() * topics)]!;
     return Float32Array.from({ length: dimension }, (_, i) => shared * common[i]! + centre[i]! + noise * normal());
+  });
+}
+
+/**
+ * Sparse vectors with a skewed feature distribution, like hashed text features: each of
+ * the first `hotDimensions` dimensions is in 30-60 % of the vectors, the other features
+ * spread Zipf-like over the remaining dimensions (a few common, most rare). Values are
+ * signed normal samples; `hotScale` scales the frequent ones (idf-like weighting makes
+ * frequent features weigh little).
+ */
+export function skewedSparseVectors(
+  count: number,
+  dimension: number,
+  seed: number,
+  { hotDimensions = 4, rareFeatures = 12, hotScale = 1 }: { hotDimensions?: number; rareFeatures?: number; hotScale?: number } = {},
+): SparseVector[] {
+  const random = seededRandom(seed);
+  const normal = gaussian(random);
+  const hotShare = Array.from({ length: hotDimensions }, () => 0.3 + 0.3 * random());
+  return Array.from({ length: count }, () => {
+    const entries = new Map<number, number>();
+    hotShare.forEach((share, d) => {
+      if (random() < share) entries.set(d, hotScale * normal());
+    });
+    for (let f = 0; f < rareFeatures; f++) {
+      // Cubing skews towards low dimensions: some features are common, most are rare.
+      entries.set(hotDimensions + Math.floor(random() ** 3 * (dimension - hotDimensions)), normal());
+    }
+    return sparseFromEntries([...entries.keys()], [...entries.values()]);
   });
 }

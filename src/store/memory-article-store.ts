@@ -6,6 +6,7 @@ import type { NormalizedArticle } from '../article.js';
 import type { AnnIndex } from '../ann/ann-index.js';
 import { AUTO_EXACT_MAX_SIZE, createAnnIndex } from '../ann/create-ann-index.js';
 import { ExactIndex } from '../ann/exact-index.js';
+import { SparseIndex } from '../ann/sparse-index.js';
 import type { DetectorIndexChoice } from '../detector-options.js';
 import type { VectorKind, EmbeddingVector } from '../vectors/sparse-vector.js';
 import type { ArticleStore, NeighborList, PositionMatch, StoreSnapshot } from './article-store.js';
@@ -35,12 +36,16 @@ export class MemoryArticleStore implements ArticleStore {
   constructor(options: MemoryArticleStoreOptions, index?: AnnIndex) {
     this.dimension = options.dimension;
     this.options = options;
-    this.index = index ?? createAnnIndex(initialIndexKind(options) as never, options.dimension); // TEMP until SparseIndex lands
+    this.index = index ?? createAnnIndex(initialIndexKind(options), options.dimension);
   }
 
   /** A store holding a saved snapshot (already validated by the bundle reader). */
   static restore(snapshot: StoreSnapshot, options: MemoryArticleStoreOptions): MemoryArticleStore {
-    const store = new MemoryArticleStore(options, snapshot.index);
+    // Bundles saved before the sparse index hold a dense index for sparse vectors; the
+    // saved vectors rebuild the index the options now choose (exact, so nothing is lost).
+    const wantsSparse = options.index === 'sparse' || (options.index === 'auto' && options.vectorKind === 'sparse');
+    const index = wantsSparse && !(snapshot.index instanceof SparseIndex) ? rebuiltSparseIndex(snapshot, options.dimension) : snapshot.index;
+    const store = new MemoryArticleStore(options, index);
     snapshot.articles.forEach((article, i) => {
       store.positions.set(article.id, i);
       store.articleList.push(article);
@@ -173,7 +178,13 @@ export class MemoryArticleStore implements ArticleStore {
 
 function initialIndexKind(options: MemoryArticleStoreOptions): 'sparse' | 'exact' | 'hnsw' {
   if (options.index !== 'auto') return options.index;
-  return options.vectorKind === 'sparse' ? ('exact' as 'sparse') : 'exact'; // TEMP
+  return options.vectorKind === 'sparse' ? 'sparse' : 'exact';
+}
+
+function rebuiltSparseIndex(snapshot: StoreSnapshot, dimension: number): AnnIndex {
+  const index = new SparseIndex(dimension);
+  index.addMany(snapshot.articles.map((article, i) => ({ id: article.id, vector: snapshot.vectors[i]! })));
+  return index;
 }
 
 function renumber(list: NeighborList, newPositionOf: Int32Array): NeighborList {

@@ -19,6 +19,7 @@ import { benchClustering, benchEndToEnd, type ClusterRow, type EndToEndRow } fro
 import { benchLexical, benchTransformers, benchmarkArticles, type ThroughputRow } from './lib/bench-embed.js';
 import { benchIndex, recallAt10, type IndexRow, type IndexRun } from './lib/bench-index.js';
 import { benchLexicalTargets, LEXICAL_TARGETS, type LexicalTargetsResult } from './lib/bench-lexical.js';
+import { benchGrowth, benchMatch, benchOgIngest, benchTemplated, type GrowthRow, type IngestRow, type MatchRow, type TemplatedRow } from './lib/bench-detector.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText, type Cell } from './lib/report.js';
 import { CANDIDATE_NEIGHBORS, LINKAGE_COHESION, TIME_WINDOW_DAYS } from './lib/systems.js';
 import { fitTfidf, sparseNearestNeighbors, SparseSimilarity, wordAnalyzer } from './lib/tfidf.js';
@@ -26,6 +27,8 @@ import { editedArticles } from './lib/synthetic.js';
 import { bcubed } from './lib/metrics.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+/** Issue 11's targets for the detector with the built-in embedder and default options. */
+const DETECTOR_TARGETS = { ogArticlesPerSecond: 1_500, ogF1: 0.636, titleKiB: 8, articleKiB: 20, matchMsP50: 5 };
 const RESULT_MARK = '@@result ';
 
 const { values: args } = parseArgs({
@@ -51,7 +54,11 @@ type Job =
   | { kind: 'lexical-targets'; seconds: number }
   | { kind: 'index'; index: 'hnsw' | 'exact'; size: number; dimension: number; queries: number; heldOut: number }
   | { kind: 'cluster'; count: number; dimension: number }
-  | { kind: 'e2e'; count: number };
+  | { kind: 'e2e'; count: number }
+  | { kind: 'detector-og'; index: 'auto' | 'hnsw' }
+  | { kind: 'detector-templated'; count: number; index: 'auto' | 'exact' | 'hnsw' }
+  | { kind: 'detector-match'; count: number; queries: number }
+  | { kind: 'detector-growth'; count: number };
 
 async function runJob(job: Job): Promise<unknown> {
   switch (job.kind) {
@@ -71,6 +78,14 @@ async function runJob(job: Job): Promise<unknown> {
       const embedder = await defaultEmbedder();
       return benchClustering(job.count, job.dimension, embedder.sameStoryThreshold ?? 0.5);
     }
+    case 'detector-og':
+      return benchOgIngest(job.index);
+    case 'detector-templated':
+      return benchTemplated(job.count, job.index);
+    case 'detector-match':
+      return benchMatch(job.count, job.queries);
+    case 'detector-growth':
+      return benchGrowth(job.count);
     case 'e2e': {
       const bases = await benchmarkArticles();
       const library = await benchEndToEnd(bases, job.count);
@@ -146,6 +161,9 @@ const plan = {
   ).map(({ size, dimension: d, exactQueries }) => ({ size, dimension: d, exactQueries, heldOut: 1_000 })),
   cluster: (args.quick ? [2_000, 10_000] : [10_000, 30_000, 100_000]).map((count) => ({ kind: 'cluster', count, dimension }) as Job),
   e2e: { kind: 'e2e', count: args.quick ? 2_000 : 10_000 } as Job,
+  templated: args.quick ? [2_000] : [2_000, 100_000],
+  matchArticles: args.quick ? 10_000 : 100_000,
+  growth: args.quick ? [2_000, 10_000] : args.full ? [10_000, 100_000, 1_000_000] : [10_000, 100_000],
 };
 
 log('built-in embedder targets …');
@@ -172,6 +190,30 @@ for (const job of plan.cluster) {
 log('end to end …');
 const e2e = await inWorker<{ library: EndToEndRow; baseline: ReturnType<typeof baselinePipeline> }>(plan.e2e);
 
+// The detector through its public API with default options (the built-in embedder's exact
+// sparse index), each beside the dense HNSW path it replaced (`index: 'hnsw'`).
+log('detector: OG2021 titles, one add() …');
+const ogIngest: IngestRow[] = [];
+for (const index of ['auto', 'hnsw'] as const) ogIngest.push(await inWorker<IngestRow>({ kind: 'detector-og', index }));
+const templated: TemplatedRow[] = [];
+for (const count of plan.templated) {
+  // Brute force (exact) and HNSW over 4,096-d vectors cost minutes at 100k: 2,000 only.
+  for (const index of count <= 2_000 ? (['auto', 'exact', 'hnsw'] as const) : (['auto'] as const)) {
+    log(`detector: templated set, ${count} articles, index ${index} …`);
+    templated.push(await inWorker<TemplatedRow>({ kind: 'detector-templated', count, index }));
+  }
+}
+log(`detector: match() with ${plan.matchArticles} active articles …`);
+const matchRow = await inWorker<MatchRow>({ kind: 'detector-match', count: plan.matchArticles, queries: 200 });
+const growth: GrowthRow[] = [];
+for (const count of plan.growth) {
+  log(`detector: ingest growth, ${count} articles …`);
+  growth.push(await inWorker<GrowthRow>({ kind: 'detector-growth', count }));
+}
+const growthFirst = growth[0]!;
+const growthLast = growth[growth.length - 1]!;
+const ingestExponent = Math.log(growthLast.seconds / growthFirst.seconds) / Math.log(growthLast.articles / growthFirst.articles);
+
 // Growth of clustering time with N: the exponent of a power law through the first and last size.
 const first = cluster[0]!;
 const last = cluster[cluster.length - 1]!;
@@ -195,6 +237,13 @@ const result = {
   index,
   clustering: { rows: cluster, growth_exponent: growthExponent },
   end_to_end: e2e,
+  detector: {
+    targets: DETECTOR_TARGETS,
+    og2021_ingest: ogIngest,
+    templated,
+    match: matchRow,
+    growth: { rows: growth, exponent: ingestExponent },
+  },
   environment: environment(),
   total_seconds: secondsSince(started),
 };
@@ -265,6 +314,27 @@ function tables(format: typeof textTable): string {
         ],
       ) +
       `\n\nlibrary speed = ${(l.articles_per_s / b.articles_per_s).toFixed(2)} × the baseline pipeline's.`,
+  );
+  const d = result.detector;
+  const [sparseOg, hnswOg] = d.og2021_ingest;
+  const ratio = (a: number, b: number) => `×${(a / b).toFixed(2)}`;
+  parts.push(
+    `${heading('Detector, sparse path')}: \`StoryDetector.create()\` with default options (built-in embedder, exact sparse index) through the public API; baseline = the same calls with \`index: 'hnsw'\` (HNSW over the vectors made dense, the default before); memory = JS heap + external after GC, per active article, word tables loaded beforehand.\n\n` +
+      format(
+        ['what', 'default (sparse)', "baseline (index 'hnsw')", 'sparse / baseline', 'target'],
+        [
+          ['OG2021 titles, one add(): articles/s', sparseOg!.articles_per_s, hnswOg!.articles_per_s, ratio(sparseOg!.articles_per_s, hnswOg!.articles_per_s), `≥ ${d.targets.ogArticlesPerSecond}`],
+          ['OG2021 B³ F1', sparseOg!.bcubed_f1!, hnswOg!.bcubed_f1!, '–', `${d.targets.ogF1} ± 0.003`],
+          ['OG2021 KiB per article (resident growth)', `${sparseOg!.kib_per_article.toFixed(1)} (${sparseOg!.rss_kib_per_article.toFixed(1)})`, `${hnswOg!.kib_per_article.toFixed(1)} (${hnswOg!.rss_kib_per_article.toFixed(1)})`, ratio(sparseOg!.kib_per_article, hnswOg!.kib_per_article), `≤ ${d.targets.titleKiB} KB`],
+          [`${d.match.active_articles} active articles of ${Math.round(d.match.mean_chars)} chars: KiB per article`, d.match.kib_per_article.toFixed(1), null, null, `≤ ${d.targets.articleKiB} KB`],
+          [`match() p50 / p95 ms, ${d.match.active_articles} active (explain off)`, `${d.match.match_ms_p50.toFixed(2)} / ${d.match.match_ms_p95.toFixed(2)}`, null, null, `p50 ≤ ${d.targets.matchMsP50}`],
+          ['match() p50 ms with explanations', d.match.match_explained_ms_p50.toFixed(2), null, null, '–'],
+        ],
+      ) +
+      `\n\nTemplated near-duplicates (50 stories, copies differing in one number; the issue's silent-failure case):\n\n` +
+      format(['articles', 'index', 'stories', 'seconds'], d.templated.map((r) => [r.articles, r.index, r.stories, r.seconds])) +
+      `\n\nIngest growth (generated 12-word articles, en/de/pl, batches of 10,000; exponent ${d.growth.exponent.toFixed(2)}, 1 = linear):\n\n` +
+      format(['articles', 'seconds', 'articles/s', 'KiB per article'], d.growth.rows.map((r) => [r.articles, r.seconds, r.articles_per_s, r.kib_per_article.toFixed(1)])),
   );
   return parts.join('\n\n');
 }

@@ -20,7 +20,9 @@ import {
   loadPairs,
   loadSeeds,
   type ClusterSet,
+  type EvalArticle,
 } from './lib/data.js';
+import { isSparseVector, MAX_NON_ZEROS } from '../src/index.js';
 import { availableEmbedders } from './lib/embedders.js';
 import { evaluateClusters, evaluatePairs, evaluateSeeds, type Metrics } from './lib/quality.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText, type Cell } from './lib/report.js';
@@ -70,6 +72,8 @@ for (const [id, why] of Object.entries(skipped)) log(`skipping ${id}: ${why}`);
 
 const datasets: Record<string, Record<string, Metrics>> = {};
 const notes: Record<string, string> = {};
+// Every evaluated article, to measure how many non-zeros sparse embedders' vectors hold.
+const evaluatedArticles: EvalArticle[] = [];
 
 async function runAll(name: string, evaluate: (system: EvalSystem) => Promise<Metrics>): Promise<void> {
   datasets[name] = {};
@@ -83,12 +87,14 @@ async function runAll(name: string, evaluate: (system: EvalSystem) => Promise<Me
 
 if (seedsDir) {
   const seeds = await loadSeeds(seedsDir);
+  evaluatedArticles.push(...seeds.articles);
   await runAll('seeds', (system) => evaluateSeeds(system, seeds));
   notes.seeds = `${seeds.articles.length} seed articles, gold clusters from LABELS.json; margin = sim(${seeds.duplicatePair.join(', ')}) minus the highest similarity of either to another seed`;
 }
 
 for (const file of pairFiles) {
   const { pairs, skipped: missing } = await loadPairs(file);
+  for (const pair of pairs) evaluatedArticles.push(pair.first, pair.second);
   const name = pairName(file);
   await runAll(name, (system) => evaluatePairs(system, pairs));
   notes[name] = `${pairs.length} pairs (${missing} with missing_text skipped); Pearson/Spearman vs sts22_style_score; retrieval: pairs with score_overall <= 2 rank all second-side texts of the file`;
@@ -99,6 +105,7 @@ for (const file of clusterFiles) {
   if (args.quick && set.articles.length > QUICK_ARTICLES) {
     set = { articles: set.articles.slice(0, QUICK_ARTICLES), gold: set.gold.slice(0, QUICK_ARTICLES) };
   }
+  evaluatedArticles.push(...set.articles);
   const name = clusterName(file);
   await runAll(name, (system) => evaluateClusters(system, set, true));
   await runAll(`${name}-no-dates`, (system) => evaluateClusters(system, set, false));
@@ -107,10 +114,27 @@ for (const file of clusterFiles) {
   notes[`${name}-no-dates`] = `${what}, dates withheld`;
 }
 
+// The built-in embedder keeps at most MAX_NON_ZEROS entries per vector: how many of the
+// evaluated articles it cut (none means the cap cost nothing on these sets).
+const nonZeros: Record<string, { articles: number; mean: number; max: number; at_cap: number; cap: number }> = {};
+for (const embedder of embedders) {
+  if (embedder.vectorKind !== 'sparse') continue;
+  const vectors = await embedder.embed(evaluatedArticles.map((a) => ({ text: a.text, ...(a.title ? { title: a.title } : {}), ...(a.lang ? { lang: a.lang } : {}) })));
+  const counts = vectors.map((v) => (isSparseVector(v) ? v.indices.length : v.length));
+  nonZeros[embedder.id] = {
+    articles: counts.length,
+    mean: counts.reduce((sum, n) => sum + n, 0) / Math.max(1, counts.length),
+    max: Math.max(0, ...counts),
+    at_cap: counts.filter((n) => n >= MAX_NON_ZEROS).length,
+    cap: MAX_NON_ZEROS,
+  };
+}
+
 for (const embedder of embedders) await embedder.dispose?.();
 
 const result = {
   datasets,
+  vector_non_zeros: nonZeros,
   environment: environment(),
   notes,
   skipped_systems: skipped,
@@ -158,6 +182,9 @@ function tables(format: typeof textTable): string {
     const columns = columnsFor(first);
     const rows: Cell[][] = Object.entries(bySystem).map(([system, metrics]) => [system, ...columns.map(([key]) => metrics[key] as Cell)]);
     parts.push(`${format === markdownTable ? `**${name}**` : `== ${name}`}: ${notes[name] ?? ''}\n\n${format(['system', ...columns.map(([, label]) => label)], rows)}`);
+  }
+  for (const [id, n] of Object.entries(nonZeros)) {
+    parts.push(`Non-zero entries per vector, ${id}, over all ${n.articles} evaluated articles: mean ${n.mean.toFixed(1)}, max ${n.max}; ${n.at_cap} at the cap of ${n.cap}.`);
   }
   return parts.join('\n\n');
 }

@@ -30,6 +30,19 @@ function memory(): { heapAndExternal: number; rss: number } {
   return { heapAndExternal: usage.heapUsed + usage.external, rss: usage.rss };
 }
 
+/**
+ * The built-in embedder with its word tables loaded for every language of `articles` (each
+ * language's table loads on first use, about 4 MiB each), so memory read afterwards is what
+ * the articles themselves cost.
+ */
+async function warmEmbedder(articles: readonly Article[]) {
+  const embedder = await defaultEmbedder();
+  const step = Math.max(1, Math.floor(articles.length / 2_000));
+  const sample = articles.filter((_, i) => i % step === 0).map((a) => ({ text: a.text, ...(a.title ? { title: a.title } : {}), ...(a.lang ? { lang: a.lang } : {}) }));
+  await embedder.embed(sample);
+  return embedder;
+}
+
 export interface IngestRow {
   index: DetectorIndexChoice;
   articles: number;
@@ -43,14 +56,21 @@ export interface IngestRow {
   rss_kib_per_article: number;
 }
 
-async function ingest(articles: Article[], index: DetectorIndexChoice, batches = 1): Promise<{ detector: StoryDetector; row: IngestRow }> {
-  const embedder = await defaultEmbedder();
-  // Tables and language detection loaded before the baseline memory reading.
-  await embedder.embed([{ text: 'warm up', title: 'warm up' }]);
+/**
+ * Adds `articles` to a new detector in calls of `batchSize` (default: all in one) and
+ * measures time and memory. `activeWindowDays` Infinity keeps every article active, so
+ * growth is that of the active set itself.
+ */
+async function ingest(
+  articles: Article[],
+  index: DetectorIndexChoice,
+  options: { batchSize?: number; activeWindowDays?: number } = {},
+): Promise<{ detector: StoryDetector; row: IngestRow }> {
+  const embedder = await warmEmbedder(articles);
   const before = memory();
-  const detector = await StoryDetector.create({ embedder, index });
+  const detector = await StoryDetector.create({ embedder, index, ...(options.activeWindowDays ? { activeWindowDays: options.activeWindowDays } : {}) });
   const started = performance.now();
-  const size = Math.ceil(articles.length / batches);
+  const size = options.batchSize ?? articles.length;
   for (let start = 0; start < articles.length; start += size) await detector.add(articles.slice(start, start + size));
   const stories = detector.clusters().length;
   const seconds = secondsSince(started);
@@ -111,7 +131,7 @@ export interface TemplatedRow {
 }
 
 export async function benchTemplated(count: number, index: DetectorIndexChoice): Promise<TemplatedRow> {
-  const { row } = await ingest(templatedArticles(count), index, Math.max(1, Math.round(count / 10_000)));
+  const { row } = await ingest(templatedArticles(count), index, { batchSize: 10_000 });
   return { index, articles: count, stories: row.stories, expected_stories: 50, seconds: row.seconds };
 }
 
@@ -154,16 +174,8 @@ export interface GrowthRow {
 /** Ingest of `count` generated title-sized articles (12 words), in batches of 10,000. */
 export async function benchGrowth(count: number): Promise<GrowthRow> {
   const articles = generatedArticles(count, 12, 11, Math.max(1, Math.round(count / 100_000)) * 7);
-  // A window long enough that nothing is archived: growth of the active set itself.
-  const embedder = await defaultEmbedder();
-  await embedder.embed([{ text: 'warm up' }]);
-  const before = memory();
-  const detector = await StoryDetector.create({ embedder, activeWindowDays: Infinity });
-  const started = performance.now();
-  for (let start = 0; start < articles.length; start += 10_000) await detector.add(articles.slice(start, start + 10_000));
-  const seconds = secondsSince(started);
-  const after = memory();
-  return { articles: count, seconds, articles_per_s: count / seconds, kib_per_article: (after.heapAndExternal - before.heapAndExternal) / count / KiB };
+  const { row } = await ingest(articles, 'auto', { batchSize: 10_000, activeWindowDays: Infinity });
+  return { articles: count, seconds: row.seconds, articles_per_s: row.articles_per_s, kib_per_article: row.kib_per_article };
 }
 
 export interface MatchRow {
@@ -182,14 +194,7 @@ export async function benchMatch(count: number, queries: number): Promise<MatchR
   const all = generatedArticles(count + queries, 150, 13);
   const held = all.splice(0, queries).map((a) => ({ ...a, id: `q-${a.id}` }));
   const meanChars = all.slice(0, 1000).reduce((sum, a) => sum + a.text.length, 0) / Math.min(1000, all.length);
-  const embedder = await defaultEmbedder();
-  await embedder.embed([{ text: 'warm up' }]);
-  const before = memory();
-  const detector = await StoryDetector.create({ embedder, activeWindowDays: Infinity });
-  const started = performance.now();
-  for (let start = 0; start < all.length; start += 10_000) await detector.add(all.slice(start, start + 10_000));
-  const ingestSeconds = secondsSince(started);
-  const after = memory();
+  const { detector, row } = await ingest(all, 'auto', { batchSize: 10_000, activeWindowDays: Infinity });
   const time = async (explain: boolean): Promise<number[]> => {
     const ms: number[] = [];
     for (const query of held) {
@@ -206,9 +211,9 @@ export async function benchMatch(count: number, queries: number): Promise<MatchR
   return {
     active_articles: count,
     mean_chars: meanChars,
-    ingest_s: ingestSeconds,
-    kib_per_article: (after.heapAndExternal - before.heapAndExternal) / count / KiB,
-    rss_mib: after.rss / MiB,
+    ingest_s: row.seconds,
+    kib_per_article: row.kib_per_article,
+    rss_mib: process.memoryUsage().rss / MiB,
     match_ms_p50: at(plain, 0.5),
     match_ms_p95: at(plain, 0.95),
     match_explained_ms_p50: at(explained, 0.5),

@@ -72,6 +72,7 @@ export {
   EmbedderMismatchError,
   ModelNotFoundError,
   ModelLoadError,
+  TransformersUnavailableError,
   InvalidOptionsError,
   NotFoundError,
   AbortedError,

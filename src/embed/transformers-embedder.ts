@@ -350,6 +350,78 @@ export class TransformersEmbedder implements Embedder {
   }
 }
 
+export interface FetchModelOptions {
+  /** Model id on the Hugging Face hub, e.g. 'Xenova/multilingual-e5-small'. */
+  model: string;
+  /** @default 'q8' */
+  dtype?: TransformersDtype;
+  /** Models folder; the files land in `<localModelPath>/<model>/`. @default './models' */
+  localModelPath?: string;
+  /** Download progress of one file, in percent. */
+  onProgress?: (file: string, percent: number) => void;
+}
+
+export interface FetchedModel {
+  /** The model's folder (absolute). */
+  folder: string;
+  /** The ONNX file of the dtype, relative to `folder`. */
+  modelFile: string;
+  /** Size of that file. */
+  bytes: number;
+  /** True when every file was there already and nothing was downloaded. */
+  alreadyPresent: boolean;
+}
+
+/**
+ * Downloads a model from the Hugging Face hub into `<localModelPath>/<model>/`, the layout
+ * TransformersEmbedder loads offline (`samestory fetch-model`). Downloads nothing when the
+ * files are already there.
+ * @throws TransformersUnavailableError when transformers.js is not installed
+ * @throws ModelNotFoundError when the download fails (offline, unknown model) or leaves files missing
+ * @throws InvalidOptionsError for an empty model id or an unknown dtype
+ */
+export async function fetchTransformersModel(options: FetchModelOptions): Promise<FetchedModel> {
+  const settings = resolveSettings({ ...options, allowRemoteModels: true });
+  const { model: modelId, dtype } = settings;
+  const folder = path.join(settings.localModelPath, modelId);
+  const modelFile = modelFileOf(dtype);
+  const fetched = (alreadyPresent: boolean): FetchedModel => ({
+    folder,
+    modelFile,
+    bytes: fs.statSync(path.join(folder, modelFile)).size,
+    alreadyPresent,
+  });
+  if (findMissingFiles(settings) === undefined) return fetched(true);
+
+  const transformers = await loadTransformers();
+  const progress_callback = (info: { status: string; file?: string; progress?: number }) => {
+    if (info.status === 'progress' && info.file !== undefined && info.progress !== undefined) options.onProgress?.(info.file, info.progress);
+  };
+  try {
+    // transformers.js writes downloads to `cacheDir/<model>/<file>`, and cacheDir is the models
+    // folder here: exactly the files a later offline load reads.
+    await withTransformersEnv(transformers.env, settings, async () => {
+      await transformers.AutoTokenizer.from_pretrained(modelId, { progress_callback });
+      const model = await transformers.AutoModel.from_pretrained(modelId, { dtype, device: 'cpu', progress_callback });
+      await model.dispose();
+    });
+  } catch (error) {
+    throw new ModelNotFoundError(
+      modelId,
+      [folder],
+      `could not download model '${modelId}' (${dtype}) into ${folder}: ${messageOf(error)}. The Hugging Face hub ` +
+        `(${transformers.env.remoteHost}) must be reachable; offline, run the same command on a machine with internet ` +
+        `and copy the folder here (models/README.md lists the files).`,
+      { cause: error },
+    );
+  }
+  const missing = findMissingFiles(settings);
+  if (missing !== undefined) {
+    throw new ModelNotFoundError(modelId, [folder], `download finished but ${missing.files.join(', ')} did not land in ${folder}; see models/README.md to place the files by hand`);
+  }
+  return fetched(false);
+}
+
 function resolveSettings(options: TransformersEmbedderOptions): ResolvedSettings {
   const model = options.model ?? DEFAULT_MODEL;
   if (typeof model !== 'string' || model.trim() === '') throw new InvalidOptionsError('model', 'must be a non-empty string');

@@ -18,6 +18,7 @@ import { clusterStories, defaultEmbedder } from '../src/index.js';
 import { benchClustering, benchEndToEnd, type ClusterRow, type EndToEndRow } from './lib/bench-cluster.js';
 import { benchLexical, benchTransformers, benchmarkArticles, type ThroughputRow } from './lib/bench-embed.js';
 import { benchIndex, recallAt10, type IndexRow, type IndexRun } from './lib/bench-index.js';
+import { benchInstallIfBuilt, INSTALL_HEADERS, installRows } from './lib/bench-install.js';
 import { benchLexicalTargets, LEXICAL_TARGETS, type LexicalTargetsResult } from './lib/bench-lexical.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText, type Cell } from './lib/report.js';
 import { CANDIDATE_NEIGHBORS, LINKAGE_COHESION, TIME_WINDOW_DAYS } from './lib/systems.js';
@@ -171,6 +172,8 @@ for (const job of plan.cluster) {
 }
 log('end to end …');
 const e2e = await inWorker<{ library: EndToEndRow; baseline: ReturnType<typeof baselinePipeline> }>(plan.e2e);
+log('package install …');
+const install = benchInstallIfBuilt();
 
 // Growth of clustering time with N: the exponent of a power law through the first and last size.
 const first = cluster[0]!;
@@ -195,6 +198,7 @@ const result = {
   index,
   clustering: { rows: cluster, growth_exponent: growthExponent },
   end_to_end: e2e,
+  install,
   environment: environment(),
   total_seconds: secondsSince(started),
 };
@@ -266,6 +270,7 @@ function tables(format: typeof textTable): string {
       ) +
       `\n\nlibrary speed = ${(l.articles_per_s / b.articles_per_s).toFixed(2)} × the baseline pipeline's.`,
   );
+  if (result.install) parts.push(`${heading('Package install')} (packed tarball, fresh project, no transformers.js; ${result.install.install.command}):\n\n${format([...INSTALL_HEADERS], installRows(result.install))}`);
   return parts.join('\n\n');
 }
 

@@ -182,12 +182,13 @@ export class TransformersEmbedder implements Embedder {
   static async create(options: TransformersEmbedderOptions = {}): Promise<TransformersEmbedder> {
     const settings = resolveSettings(options);
     const { model: modelId, dtype } = settings;
+    // First: without transformers.js no model folder helps.
+    const transformers = await loadTransformers();
     const missing = findMissingFiles(settings);
     if (missing !== undefined && !settings.allowRemoteModels) {
       throw new ModelNotFoundError(modelId, missing.searched, missingModelMessage(settings, missing));
     }
 
-    const transformers = await loadTransformers();
     const { AutoModel, AutoTokenizer } = transformers;
     let tokenizer: PreTrainedTokenizer;
     let model: PreTrainedModel;

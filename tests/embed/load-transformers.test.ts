@@ -1,7 +1,10 @@
 // transformers.js is an optional peer dependency: what a user without it (or with a broken
 // install) is told. The importer is injected, so nothing is uninstalled.
 
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadTransformers, TRANSFORMERS_INSTALL_COMMAND, TRANSFORMERS_VERSION } from '../../src/embed/load-transformers.js';
 import { TransformersUnavailableError } from '../../src/errors.js';
@@ -48,5 +51,13 @@ describe('loadTransformers', () => {
     expect(pkg.devDependencies!['@huggingface/transformers']).toBe(TRANSFORMERS_VERSION);
     expect(pkg.peerDependenciesMeta!['@huggingface/transformers']).toEqual({ optional: true });
     expect(TRANSFORMERS_INSTALL_COMMAND).toBe(`npm install @huggingface/transformers@${TRANSFORMERS_VERSION}`);
+  });
+});
+
+describe('importing samestory', () => {
+  it('maps no onnxruntime or sharp library into a process that only uses the built-in embedder', async () => {
+    const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
+    const { stdout } = await promisify(execFile)(tsx, [join(import.meta.dirname, '../support/import-probe.ts')]);
+    expect(JSON.parse(stdout)).toEqual([]);
   });
 });

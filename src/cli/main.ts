@@ -8,6 +8,7 @@ import type { Embedder } from '../embed/embedder.js';
 import { CachedEmbedder } from '../embed/cached-embedder.js';
 import { createEmbedder } from '../embed/create-embedder.js';
 import { DEFAULT_MODEL, MODEL_CATALOG } from '../embed/model-catalog.js';
+import { fetchTransformersModel } from '../embed/transformers-embedder.js';
 import { InputError, InvalidOptionsError, isSamestoryError } from '../errors.js';
 import { describeOptions, parseCommandArgs, UsageError, type OptionTable, type ParsedArgs } from './args.js';
 import { calibrateOnPairs, formatCalibration } from './calibrate-command.js';
@@ -103,7 +104,8 @@ Exit codes: 0 success, 1 an error (message and code on stderr), 2 usage.
 function commandHelp(command: Command): string {
   const { usage, summary, details, options } = COMMANDS[command];
   const withHelp: OptionTable = { ...options, help: { kind: 'flag', help: 'this text (also -h)' } };
-  return `Usage: ${usage}\n\n${summary.replace(/\n/g, ' ')}.\n\nOptions:\n${describeOptions(withHelp)}\n\n${details}\n`;
+  const sentence = summary.charAt(0).toUpperCase() + summary.slice(1).replace(/\n/g, ' ');
+  return `Usage: ${usage}\n\n${sentence}.\n\nOptions:\n${describeOptions(withHelp)}\n\n${details}\n`;
 }
 
 function isCommand(name: string): name is Command {
@@ -244,8 +246,6 @@ async function fetchModelCommand(args: ParsedArgs): Promise<number> {
   if (positionals.length !== 1) {
     throw new UsageError(`samestory fetch-model: give one model id, e.g. ${DEFAULT_MODEL}; see 'samestory fetch-model --help'`);
   }
-  // transformers.js is imported only here and in the transformers embedder: see load-transformers.ts.
-  const { fetchTransformersModel } = await import('../embed/transformers-embedder.js');
   let lastReport = 0;
   const result = await fetchTransformersModel({
     model: positionals[0]!,

@@ -18,6 +18,7 @@ import { clusterStories, defaultEmbedder } from '../src/index.js';
 import { benchClustering, benchEndToEnd, type ClusterRow, type EndToEndRow } from './lib/bench-cluster.js';
 import { benchLexical, benchTransformers, benchmarkArticles, type ThroughputRow } from './lib/bench-embed.js';
 import { benchIndex, recallAt10, type IndexRow, type IndexRun } from './lib/bench-index.js';
+import { benchInstallIfBuilt, INSTALL_HEADERS, installRows } from './lib/bench-install.js';
 import { benchLexicalTargets, LEXICAL_TARGETS, type LexicalTargetsResult } from './lib/bench-lexical.js';
 import { benchGrowth, benchMatch, benchOgIngest, benchTemplated, type GrowthRow, type IngestRow, type MatchRow, type TemplatedRow } from './lib/bench-detector.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText, type Cell } from './lib/report.js';
@@ -189,6 +190,8 @@ for (const job of plan.cluster) {
 }
 log('end to end …');
 const e2e = await inWorker<{ library: EndToEndRow; baseline: ReturnType<typeof baselinePipeline> }>(plan.e2e);
+log('package install …');
+const install = benchInstallIfBuilt();
 
 // The detector through its public API with default options (the built-in embedder's exact
 // sparse index), each beside the dense HNSW path it replaced (`index: 'hnsw'`).
@@ -244,6 +247,7 @@ const result = {
     match: matchRow,
     growth: { rows: growth, exponent: ingestExponent },
   },
+  install,
   environment: environment(),
   total_seconds: secondsSince(started),
 };
@@ -336,6 +340,7 @@ function tables(format: typeof textTable): string {
       `\n\nIngest growth (generated 12-word articles, en/de/pl, batches of 10,000; exponent ${d.growth.exponent.toFixed(2)}, 1 = linear):\n\n` +
       format(['articles', 'seconds', 'articles/s', 'KiB per article'], d.growth.rows.map((r) => [r.articles, r.seconds, r.articles_per_s, r.kib_per_article.toFixed(1)])),
   );
+  if (result.install) parts.push(`${heading('Package install')} (packed tarball, fresh project, no transformers.js; ${result.install.install.command}):\n\n${format([...INSTALL_HEADERS], installRows(result.install))}`);
   return parts.join('\n\n');
 }
 

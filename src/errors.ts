@@ -9,6 +9,7 @@ export type SamestoryErrorCode =
   | 'EMBEDDER_MISMATCH'
   | 'MODEL_NOT_FOUND'
   | 'MODEL_LOAD_FAILED'
+  | 'TRANSFORMERS_UNAVAILABLE'
   | 'INVALID_OPTIONS'
   | 'NOT_FOUND'
   | 'ABORTED'
@@ -96,6 +97,24 @@ export class ModelLoadError extends SamestoryError {
   override name = 'ModelLoadError' as const;
   constructor(readonly model: string, message: string, options?: { cause?: unknown }) {
     super('MODEL_LOAD_FAILED', message, options);
+  }
+}
+
+/**
+ * transformers.js (`@huggingface/transformers`), an optional peer dependency needed only for
+ * TransformersEmbedder and `samestory fetch-model`, is not installed (`installed: false`) or is
+ * installed but fails to load (`installed: true`, with the cause).
+ */
+export class TransformersUnavailableError extends SamestoryError {
+  override name = 'TransformersUnavailableError' as const;
+  constructor(
+    readonly installed: boolean,
+    /** The command that installs the version samestory is tested with. */
+    readonly installCommand: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('TRANSFORMERS_UNAVAILABLE', message, options);
   }
 }
 

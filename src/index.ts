@@ -86,6 +86,7 @@ export {
   EmbedderMismatchError,
   ModelNotFoundError,
   ModelLoadError,
+  TransformersUnavailableError,
   InvalidOptionsError,
   NotFoundError,
   AbortedError,

@@ -5,7 +5,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { stem } from 'multilingual-stemmer';
+import { stem } from './stemmer.js';
 import type { DictEntry } from './dictd.js';
 
 /** English pivot word → weight; weights of one word sum to 1 after `normalise`. */

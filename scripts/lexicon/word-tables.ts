@@ -2,7 +2,7 @@
 // information content and concepts, plus Snowball-stem entries ('~stem') that the runtime
 // reaches by trimming unknown inflected forms.
 
-import { stem } from 'multilingual-stemmer';
+import { stem } from './stemmer.js';
 import { addScaled, normalise, type Distribution } from './concepts.js';
 import type { FrequencyList } from './frequency.js';
 

@@ -2,11 +2,14 @@
 
 import type { StoryCluster } from '../cluster/story-cluster.js';
 import type { Embedder } from '../embed/embedder.js';
+import type { SkippedInput } from './skip-report.js';
 
 export interface ClusterReport {
   embedder: { id: string; dimension: number };
   threshold: number;
   articles: number;
+  /** Files and records left out of the input, by reason. */
+  skipped?: SkippedInput;
   clusters: Array<{
     id: string;
     articles: Array<{ id: string; lang: string | null; title: string | null; similarity: number }>;
@@ -18,11 +21,12 @@ export interface ClusterReport {
   cache?: { dir: string; hits: number; misses: number };
 }
 
-export function clusterReport(embedder: Embedder, threshold: number, articles: number, stories: StoryCluster[]): ClusterReport {
+export function clusterReport(embedder: Embedder, threshold: number, articles: number, stories: StoryCluster[], skipped?: SkippedInput): ClusterReport {
   return {
     embedder: { id: embedder.id, dimension: embedder.dimension },
     threshold,
     articles,
+    ...(skipped !== undefined ? { skipped } : {}),
     clusters: stories.map((story) => ({
       id: story.id,
       articles: story.members.map((m) => ({

@@ -16,20 +16,21 @@ import { InputError, isSamestoryError } from '../errors.js';
 
 export const ARTICLE_EXTENSIONS = new Set(['.txt', '.md', '.json', '.jsonl']);
 
-/** Broken lines of one JSONL file reported one by one; the rest are counted in one warning. */
-export const MAX_LINE_WARNINGS_PER_FILE = 10;
-
 /** Bytes looked at to tell a binary file from text. */
 const SNIFF_BYTES = 64 * 1024;
+
+/** Why a file or record was skipped. */
+export type SkipReason = 'binary-file' | 'unreadable-file' | 'invalid-json' | 'not-article-json' | 'invalid-article' | 'duplicate-id';
 
 export interface ReadWarning {
   /** The file, with `:line` for a JSONL record. */
   path: string;
   message: string;
+  reason: SkipReason;
 }
 
 export interface ReadOptions {
-  /** Called for each file or record skipped (binary, unknown extension, broken line, invalid record). */
+  /** Called for each file or record skipped (binary, unreadable, broken JSON, invalid record): every one, never summed up. */
   onWarning?: (warning: ReadWarning) => void;
   /**
    * Check every record as StoryDetector.add would, and skip (with a warning) those that fail
@@ -40,7 +41,7 @@ export interface ReadOptions {
 }
 
 interface ReadContext {
-  warn: (path: string, message: string) => void;
+  warn: (path: string, reason: SkipReason, message: string) => void;
   skipInvalid: boolean;
   seenIds: Set<string>;
 }
@@ -48,7 +49,7 @@ interface ReadContext {
 /** Streams articles from the given paths; folders are walked recursively in name order. */
 export async function* readArticles(paths: readonly string[], options: ReadOptions = {}): AsyncGenerator<Article> {
   const context: ReadContext = {
-    warn: (path, message) => options.onWarning?.({ path, message }),
+    warn: (path, reason, message) => options.onWarning?.({ path, message, reason }),
     skipInvalid: options.skipInvalid ?? false,
     seenIds: new Set(),
   };
@@ -99,9 +100,9 @@ export function looksBinary(bytes: Uint8Array): boolean {
 }
 
 // A binary or unreadable file: an error when the user named it, a warning inside a folder.
-function reject(path: string, named: boolean, context: ReadContext, message: string, cause?: unknown): void {
+function reject(path: string, named: boolean, context: ReadContext, reason: SkipReason, message: string, cause?: unknown): void {
   if (named) throw new InputError(path, message, cause === undefined ? undefined : { cause });
-  context.warn(path, `skipped: ${message}`);
+  context.warn(path, reason, `skipped: ${message}`);
 }
 
 async function* readFile_(path: string, named: boolean, context: ReadContext): AsyncGenerator<Article> {
@@ -114,11 +115,11 @@ async function* readFile_(path: string, named: boolean, context: ReadContext): A
   try {
     bytes = await readFile(path);
   } catch (error) {
-    reject(path, named, context, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+    reject(path, named, context, 'unreadable-file', `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
     return;
   }
   if (looksBinary(bytes)) {
-    reject(path, named, context, 'binary file, not an article');
+    reject(path, named, context, 'binary-file', 'binary file, not an article');
     return;
   }
   const content = new TextDecoder('utf-8').decode(bytes);
@@ -127,14 +128,14 @@ async function* readFile_(path: string, named: boolean, context: ReadContext): A
     try {
       parsed = JSON.parse(content);
     } catch (error) {
-      reject(path, named, context, `is not valid JSON: ${(error as Error).message}`, error);
+      reject(path, named, context, 'invalid-json', `is not valid JSON: ${(error as Error).message}`, error);
       return;
     }
     const items = Array.isArray(parsed) ? parsed : [parsed];
     // A folder of articles often holds other JSON too (labels, metadata): skip what has
     // neither a text nor a title, but reject it when the user named the file.
     if (!named && !items.some(looksLikeArticle)) {
-      context.warn(path, 'skipped: JSON without article fields (text or title)');
+      context.warn(path, 'not-article-json', 'skipped: JSON without article fields (text or title)');
       return;
     }
     for (const [i, item] of items.entries()) {
@@ -155,17 +156,16 @@ async function* readJsonLines(path: string, named: boolean, context: ReadContext
   try {
     head = await readHead(path);
   } catch (error) {
-    reject(path, named, context, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+    reject(path, named, context, 'unreadable-file', `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
     return;
   }
   if (looksBinary(head)) {
-    reject(path, named, context, 'binary file, not JSON lines');
+    reject(path, named, context, 'binary-file', 'binary file, not JSON lines');
     return;
   }
   const stream = createReadStream(path, { encoding: 'utf8' });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNumber = 0;
-  let broken = 0;
   try {
     for await (const rawLine of lines) {
       lineNumber++;
@@ -176,8 +176,7 @@ async function* readJsonLines(path: string, named: boolean, context: ReadContext
         parsed = JSON.parse(line);
       } catch (error) {
         // A feed torn by a crash, or one bad record, must not cost the good ones.
-        broken++;
-        if (broken <= MAX_LINE_WARNINGS_PER_FILE) context.warn(`${path}:${lineNumber}`, `skipped: not valid JSON (${(error as Error).message.slice(0, 120)})`);
+        context.warn(`${path}:${lineNumber}`, 'invalid-json', `skipped: not valid JSON (${(error as Error).message.slice(0, 120)})`);
         continue;
       }
       const article = checked(withDefaults(parsed, `${basename(path)}:${lineNumber}`), `${path}:${lineNumber}`, context);
@@ -189,9 +188,6 @@ async function* readJsonLines(path: string, named: boolean, context: ReadContext
   } finally {
     lines.close();
     stream.destroy();
-  }
-  if (broken > MAX_LINE_WARNINGS_PER_FILE) {
-    context.warn(path, `skipped ${broken - MAX_LINE_WARNINGS_PER_FILE} more lines that are not valid JSON (${broken} in all)`);
   }
 }
 
@@ -217,11 +213,11 @@ function checked(article: Article, where: string, context: ReadContext): Article
     id = normalizeArticle(article).id;
   } catch (error) {
     if (!isSamestoryError(error)) throw error;
-    context.warn(where, `skipped: ${error.message} [${error.code}]`);
+    context.warn(where, 'invalid-article', `skipped: ${error.message} [${error.code}]`);
     return undefined;
   }
   if (context.seenIds.has(id)) {
-    context.warn(where, `skipped: id '${id}' is already used by an earlier article [DUPLICATE_ID]`);
+    context.warn(where, 'duplicate-id', `skipped: id '${id}' is already used by an earlier article [DUPLICATE_ID]`);
     return undefined;
   }
   context.seenIds.add(id);

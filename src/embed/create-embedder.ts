@@ -3,7 +3,7 @@
 
 import type { Embedder } from './embedder.js';
 import { LexicalEmbedder, type LexicalEmbedderOptions } from './lexical/lexical-embedder.js';
-import type { TransformersEmbedderOptions } from './transformers-embedder.js';
+import { TransformersEmbedder, type TransformersEmbedderOptions } from './transformers-embedder.js';
 import { InvalidOptionsError } from '../errors.js';
 
 export type EmbedderKind = 'lexical' | 'transformers';
@@ -26,9 +26,7 @@ export async function createEmbedder(options: CreateEmbedderOptions = {}): Promi
     return LexicalEmbedder.create(lexicalOptions);
   }
   if (kind === 'transformers') {
-    // Loaded on demand: transformers.js and onnxruntime take a while to import, and most
-    // runs of the CLI use the built-in embedder.
-    const { TransformersEmbedder } = await import('./transformers-embedder.js');
+    // transformers.js itself is imported only now, by create() (see load-transformers.ts).
     return TransformersEmbedder.create(rest as TransformersEmbedderOptions);
   }
   throw new InvalidOptionsError('embedder', `must be 'lexical' or 'transformers', got '${kind}'`);

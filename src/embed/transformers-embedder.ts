@@ -4,14 +4,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  AutoModel,
-  AutoTokenizer,
-  env,
-  Tensor,
-  type PreTrainedModel,
-  type PreTrainedTokenizer,
-} from '@huggingface/transformers';
+// Types only: the module itself is imported on the first create() (see load-transformers.ts).
+import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
 import {
   InvalidArticleError,
   InvalidOptionsError,
@@ -22,6 +16,7 @@ import {
 } from '../errors.js';
 import { progressOf } from '../progress.js';
 import type { EmbedInput, EmbedOptions, Embedder } from './embedder.js';
+import { loadTransformers, type TransformersModule } from './load-transformers.js';
 import { DEFAULT_MODEL, modelFacts } from './model-catalog.js';
 import { isUnitVector, l2NormalizeInPlace, poolHiddenStates, WeightedVectorSum, type Pooling } from './pooling.js';
 import { planWindows } from './text-windows.js';
@@ -50,7 +45,7 @@ export interface TransformersEmbedderOptions {
    * Whether a model missing locally may be downloaded from the Hugging Face hub (into `cacheDir`).
    * Off by default, unlike transformers.js: a library that silently downloads 100-500 MB on the
    * first `embed()` call surprises servers, CI and offline users. Fetch models once with
-   * `npm run fetch-model`, or turn this on knowingly.
+   * `npx samestory fetch-model <id>`, or turn this on knowingly (the CLI's `--allow-remote`).
    * @default false
    * @example true
    */
@@ -160,6 +155,7 @@ export class TransformersEmbedder implements Embedder {
   private disposed = false;
 
   private constructor(
+    private readonly transformers: TransformersModule,
     private readonly settings: ResolvedSettings,
     private readonly tokenizer: PreTrainedTokenizer,
     private readonly model: PreTrainedModel,
@@ -178,6 +174,7 @@ export class TransformersEmbedder implements Embedder {
 
   /**
    * Loads tokenizer and model and returns a ready embedder (`dimension` is known).
+   * @throws TransformersUnavailableError when transformers.js (an optional peer dependency) is not installed
    * @throws ModelNotFoundError when the model files are not there (and downloads are off or fail)
    * @throws ModelLoadError when files are there but cannot be loaded
    * @throws InvalidOptionsError for out-of-range options
@@ -185,15 +182,18 @@ export class TransformersEmbedder implements Embedder {
   static async create(options: TransformersEmbedderOptions = {}): Promise<TransformersEmbedder> {
     const settings = resolveSettings(options);
     const { model: modelId, dtype } = settings;
+    // First: without transformers.js no model folder helps.
+    const transformers = await loadTransformers();
     const missing = findMissingFiles(settings);
     if (missing !== undefined && !settings.allowRemoteModels) {
       throw new ModelNotFoundError(modelId, missing.searched, missingModelMessage(settings, missing));
     }
 
+    const { AutoModel, AutoTokenizer } = transformers;
     let tokenizer: PreTrainedTokenizer;
     let model: PreTrainedModel;
     try {
-      [tokenizer, model] = await withTransformersEnv(settings, async () => {
+      [tokenizer, model] = await withTransformersEnv(transformers.env, settings, async () => {
         const tok = await AutoTokenizer.from_pretrained(modelId);
         const mdl = await AutoModel.from_pretrained(modelId, {
           dtype,
@@ -208,7 +208,7 @@ export class TransformersEmbedder implements Embedder {
           modelId,
           missing.searched,
           `model '${modelId}' (${dtype}) is not in ${missing.searched.join(' or ')} and downloading it failed: ` +
-            `${messageOf(error)}. On a machine with internet run \`npm run fetch-model -- ${modelId} --dtype ${dtype}\` and copy the folder here.`,
+            `${messageOf(error)}. On a machine with internet run \`${fetchModelCommand(settings)}\` and copy the folder here.`,
           { cause: error },
         );
       }
@@ -238,7 +238,7 @@ export class TransformersEmbedder implements Embedder {
       throw new InvalidOptionsError('windowOverlap', `must be below the ${contentSize} text tokens of a window`);
     }
     const padId = typeof tokenizer.pad_token_id === 'number' ? tokenizer.pad_token_id : 0;
-    return new TransformersEmbedder(settings, tokenizer, model, dimension, maxTokens, leading, trailing, prefixIds, padId);
+    return new TransformersEmbedder(transformers, settings, tokenizer, model, dimension, maxTokens, leading, trailing, prefixIds, padId);
   }
 
   async embed(inputs: readonly EmbedInput[], options: EmbedOptions = {}): Promise<Float32Array[]> {
@@ -329,8 +329,8 @@ export class TransformersEmbedder implements Embedder {
     try {
       // token_type_ids (all zeros) are added by transformers.js when the graph has that input.
       const outputs = (await this.model({
-        input_ids: new Tensor('int64', ids, [batch.length, width]),
-        attention_mask: new Tensor('int64', mask, [batch.length, width]),
+        input_ids: new this.transformers.Tensor('int64', ids, [batch.length, width]),
+        attention_mask: new this.transformers.Tensor('int64', mask, [batch.length, width]),
       })) as Record<string, Tensor | undefined>;
       const found = outputs.last_hidden_state ?? outputs.token_embeddings;
       if (found === undefined) throw new Error(`no last_hidden_state among outputs ${Object.keys(outputs).join(', ')}`);
@@ -349,6 +349,78 @@ export class TransformersEmbedder implements Embedder {
     }
     return poolHiddenStates(hidden.data as Float32Array, [b, s, d], mask, this.settings.pooling);
   }
+}
+
+export interface FetchModelOptions {
+  /** Model id on the Hugging Face hub, e.g. 'Xenova/multilingual-e5-small'. */
+  model: string;
+  /** @default 'q8' */
+  dtype?: TransformersDtype;
+  /** Models folder; the files land in `<localModelPath>/<model>/`. @default './models' */
+  localModelPath?: string;
+  /** Download progress of one file, in percent. */
+  onProgress?: (file: string, percent: number) => void;
+}
+
+export interface FetchedModel {
+  /** The model's folder (absolute). */
+  folder: string;
+  /** The ONNX file of the dtype, relative to `folder`. */
+  modelFile: string;
+  /** Size of that file. */
+  bytes: number;
+  /** True when every file was there already and nothing was downloaded. */
+  alreadyPresent: boolean;
+}
+
+/**
+ * Downloads a model from the Hugging Face hub into `<localModelPath>/<model>/`, the layout
+ * TransformersEmbedder loads offline (`samestory fetch-model`). Downloads nothing when the
+ * files are already there.
+ * @throws TransformersUnavailableError when transformers.js is not installed
+ * @throws ModelNotFoundError when the download fails (offline, unknown model) or leaves files missing
+ * @throws InvalidOptionsError for an empty model id or an unknown dtype
+ */
+export async function fetchTransformersModel(options: FetchModelOptions): Promise<FetchedModel> {
+  const settings = resolveSettings({ ...options, allowRemoteModels: true });
+  const { model: modelId, dtype } = settings;
+  const folder = path.join(settings.localModelPath, modelId);
+  const modelFile = modelFileOf(dtype);
+  const fetched = (alreadyPresent: boolean): FetchedModel => ({
+    folder,
+    modelFile,
+    bytes: fs.statSync(path.join(folder, modelFile)).size,
+    alreadyPresent,
+  });
+  if (findMissingFiles(settings) === undefined) return fetched(true);
+
+  const transformers = await loadTransformers();
+  const progress_callback = (info: { status: string; file?: string; progress?: number }) => {
+    if (info.status === 'progress' && info.file !== undefined && info.progress !== undefined) options.onProgress?.(info.file, info.progress);
+  };
+  try {
+    // transformers.js writes downloads to `cacheDir/<model>/<file>`, and cacheDir is the models
+    // folder here: exactly the files a later offline load reads.
+    await withTransformersEnv(transformers.env, settings, async () => {
+      await transformers.AutoTokenizer.from_pretrained(modelId, { progress_callback });
+      const model = await transformers.AutoModel.from_pretrained(modelId, { dtype, device: 'cpu', progress_callback });
+      await model.dispose();
+    });
+  } catch (error) {
+    throw new ModelNotFoundError(
+      modelId,
+      [folder],
+      `could not download model '${modelId}' (${dtype}) into ${folder}: ${messageOf(error)}. The Hugging Face hub ` +
+        `(${transformers.env.remoteHost}) must be reachable; offline, run the same command on a machine with internet ` +
+        `and copy the folder here (models/README.md lists the files).`,
+      { cause: error },
+    );
+  }
+  const missing = findMissingFiles(settings);
+  if (missing !== undefined) {
+    throw new ModelNotFoundError(modelId, [folder], `download finished but ${missing.files.join(', ')} did not land in ${folder}; see models/README.md to place the files by hand`);
+  }
+  return fetched(false);
 }
 
 function resolveSettings(options: TransformersEmbedderOptions): ResolvedSettings {
@@ -437,12 +509,20 @@ function missingModelMessage(settings: ResolvedSettings, missing: MissingFiles):
   const { model, dtype } = settings;
   let message =
     `model '${model}' (${dtype}) not found: looked in ${missing.searched.join(' and ')}, missing ${missing.files.join(', ')}; ` +
-    `remote downloads are off. Run \`npm run fetch-model -- ${model} --dtype ${dtype}\` on a machine with internet ` +
-    `(and copy the folder here), or set allowRemoteModels: true.`;
+    `remote downloads are off. Fetch it with \`${fetchModelCommand(settings)}\` (on a machine with internet, then copy ` +
+    `the folder here), or allow downloads: --allow-remote on the command line, allowRemoteModels: true in the API.`;
   if (missing.otherDtypes.length > 0) {
     message += ` The folder holds dtype ${missing.otherDtypes.map((d) => `'${d}'`).join(', ')}: pass that as dtype to use it.`;
   }
   return message;
+}
+
+/** The CLI command that downloads the model into the folder this embedder reads. */
+function fetchModelCommand(settings: ResolvedSettings): string {
+  const relative = path.relative(process.cwd(), settings.localModelPath) || '.';
+  const folder = relative.startsWith('..') ? settings.localModelPath : relative;
+  const dir = folder === 'models' ? '' : ` --models-dir ${/\s/.test(folder) ? JSON.stringify(folder) : folder}`;
+  return `npx samestory fetch-model ${settings.model} --dtype ${settings.dtype}${dir}`;
 }
 
 /** Tokens one window may hold: the tokenizer's model_max_length, within the position table. */
@@ -491,7 +571,7 @@ let envQueue: Promise<unknown> = Promise.resolve();
  * different folders (or the host application's own use of transformers.js) do not see each
  * other's settings. Inference does not read these fields, so only loading is serialised.
  */
-function withTransformersEnv<T>(settings: ResolvedSettings, load: () => Promise<T>): Promise<T> {
+function withTransformersEnv<T>(env: TransformersModule['env'], settings: ResolvedSettings, load: () => Promise<T>): Promise<T> {
   const run = envQueue.then(async () => {
     const saved = {
       localModelPath: env.localModelPath,

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,17 +80,55 @@ describe('samestory cluster', () => {
     expect(stderr).toMatch(/no such file or folder \[INPUT_UNREADABLE\]/);
   });
 
-  it('rejects a threshold that is not a number', async () => {
+  it('rejects a threshold that is not a number as a usage error (exit 2)', async () => {
     const { code, stderr } = await samestory('cluster', dir, '--threshold', 'high');
-    expect(code).toBe(1);
-    expect(stderr).toContain("option 'threshold': must be a number");
+    expect(code).toBe(2);
+    expect(stderr).toContain("option '--threshold': must be a number, got 'high'");
   });
 
-  it('explains a missing transformers model and how to get it', async () => {
+  it('reports a value the library rejects under the flag as typed, with exit 2', async () => {
+    const { code, stderr } = await samestory('cluster', dir, '--threshold=5');
+    expect(code).toBe(2);
+    expect(stderr).toContain("samestory cluster: option '--threshold': must be a number in [-1, 1], got 5");
+    expect(stderr).not.toContain('similarityThreshold');
+  });
+
+  it('rejects an unknown option with exit 2 and a closed quote', async () => {
+    const { code, stderr } = await samestory('cluster', dir, '--thresold', '0.3');
+    expect(code).toBe(2);
+    expect(stderr).toBe("samestory cluster: unknown option '--thresold'; see 'samestory cluster --help'\n");
+  });
+
+  it('accepts a negative threshold', async () => {
+    const { code, stdout } = await samestory('cluster', dir, '--json', '--threshold', '-0.5');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.threshold).toBe(-0.5);
+    expect(report.clusters).toHaveLength(1); // everything joins at a negative threshold
+  });
+
+  it('explains a missing transformers model: the fetch-model command, --allow-remote and the API option', async () => {
     const { code, stderr } = await samestory('cluster', dir, '--embedder', 'transformers', '--model', 'Xenova/not-here', '--models-dir', dir);
     expect(code).toBe(1);
     expect(stderr).toMatch(/\[MODEL_NOT_FOUND\]/);
-    expect(stderr).toContain('fetch-model');
+    expect(stderr).toContain(`npx samestory fetch-model Xenova/not-here --dtype q8 --models-dir ${dir}`);
+    expect(stderr).toContain('--allow-remote on the command line, allowRemoteModels: true in the API');
+    expect(stderr).not.toContain('npm run');
+  });
+
+  it('ends quietly with status 0 when the reader closes the pipe early', async () => {
+    // JSON far larger than a pipe's buffer, so writes continue after the reader has gone.
+    const feedDir = await mkdtemp(join(tmpdir(), 'samestory-pipe-'));
+    const lines = Array.from({ length: 1_500 }, (_, i) => JSON.stringify({ id: `a${i}`, lang: 'en', title: `Story ${i} on topic ${i % 37}`, text: `Body ${i}` }));
+    await writeFile(join(feedDir, 'feed.jsonl'), lines.join('\n'));
+    const child = spawn(tsx, [bin, 'cluster', feedDir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Like `| head -c 100`: read the first chunk, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('embeds nothing again on a second run with the same --cache-dir', async () => {
@@ -128,15 +166,98 @@ describe('samestory cluster', () => {
     );
     const { code, stdout, stderr } = await samestory('cluster', feedDir, '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout).articles).toBe(2);
+    const report = JSON.parse(stdout);
+    expect(report.articles).toBe(2);
+    expect(report.skipped).toEqual({ total: 3, byReason: { 'duplicate-id': 1, 'invalid-article': 1, 'invalid-json': 1 } });
     expect(stderr).toMatch(/feed\.jsonl:2: skipped: not valid JSON/);
     expect(stderr).toMatch(/feed\.jsonl:3: skipped: field 'text' must be a string, got number \[INVALID_ARTICLE\]/);
     expect(stderr).toMatch(/feed\.jsonl:4: skipped: id 'a' is already used by an earlier article \[DUPLICATE_ID\]/);
+    expect(stderr).toContain('samestory: skipped 3 inputs: 1 article whose id was used before, 1 invalid article, 1 record that is not valid JSON\n');
+  });
+
+  it('lists only the first repeated ids, then sums them up in one line', async () => {
+    const feedDir = await mkdtemp(join(tmpdir(), 'samestory-dups-'));
+    const lines = Array.from({ length: 40 }, () => JSON.stringify({ id: 'same', title: 'Flood closes bridges in Wrocław' }));
+    await writeFile(join(feedDir, 'feed.jsonl'), lines.join('\n'));
+    const { code, stderr } = await samestory('cluster', feedDir);
+    expect(code).toBe(0);
+    expect(stderr.match(/\[DUPLICATE_ID\]/g)).toHaveLength(10);
+    expect(stderr).toContain('samestory: skipped 39 inputs: 39 articles whose ids were used before\n');
+  });
+
+  it('keeps the one-line count of skipped input with --quiet', async () => {
+    const feedDir = await mkdtemp(join(tmpdir(), 'samestory-quiet-'));
+    await writeFile(join(feedDir, 'feed.jsonl'), ['{"id":"a","title":"Flood in Wrocław"}', '{broken'].join('\n'));
+    const { code, stderr } = await samestory('cluster', feedDir, '--quiet');
+    expect(code).toBe(0);
+    expect(stderr).toBe('samestory: skipped 1 input: 1 record that is not valid JSON\n');
+  });
+
+  it('exits 1 when a folder holds no article files', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'samestory-empty-'));
+    const { code, stdout, stderr } = await samestory('cluster', empty, '--json');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/no article found \(looked for \.txt, \.md, \.json and \.jsonl files\) \[INPUT_UNREADABLE\]/);
+  });
+
+  it('exits 1 when every record was skipped, after saying why', async () => {
+    const feedDir = await mkdtemp(join(tmpdir(), 'samestory-allbad-'));
+    await writeFile(join(feedDir, 'feed.jsonl'), ['{broken', '{"id": "x", "text": 42}'].join('\n'));
+    const { code, stderr } = await samestory('cluster', feedDir);
+    expect(code).toBe(1);
+    expect(stderr).toContain('samestory: skipped 2 inputs: 1 invalid article, 1 record that is not valid JSON\n');
+    expect(stderr).toMatch(/no article could be read \[INPUT_UNREADABLE\]/);
+  });
+
+  it('shows usage on stderr with exit 2 when no command is given', async () => {
+    const { code, stdout, stderr } = await samestory();
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('Usage:');
   });
 
   it('shows usage for an unknown command', async () => {
     const { code, stderr } = await samestory('frobnicate');
     expect(code).toBe(2);
     expect(stderr).toContain('Usage:');
+  });
+});
+
+describe('samestory <command> --help', () => {
+  it('prints the usage and options of every command and exits 0', async () => {
+    for (const [command, option] of [['cluster', '--threshold <x>'], ['calibrate', '--min-precision <p>'], ['fetch-model', '--models-dir <dir>']] as const) {
+      const { code, stdout } = await samestory(command, '--help');
+      expect(code, command).toBe(0);
+      expect(stdout).toContain(`Usage: samestory ${command} `);
+      expect(stdout).toContain(option);
+    }
+  });
+
+  it('prints the help of a command for -h, also after other arguments', async () => {
+    const { code, stdout } = await samestory('cluster', 'some-folder', '-h');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: samestory cluster <paths...>');
+  });
+});
+
+describe('samestory fetch-model', () => {
+  it('asks for a model id with exit 2', async () => {
+    const { code, stderr } = await samestory('fetch-model');
+    expect(code).toBe(2);
+    expect(stderr).toContain('samestory fetch-model: give one model id, e.g. Xenova/multilingual-e5-small');
+  });
+
+  it('rejects an unknown dtype with exit 2, naming --dtype', async () => {
+    const { code, stderr } = await samestory('fetch-model', 'Xenova/multilingual-e5-small', '--dtype', 'fp16');
+    expect(code).toBe(2);
+    expect(stderr).toContain("option '--dtype': must be 'q8' or 'fp32', got 'fp16'");
+  });
+
+  it('downloads nothing when the model files are already in the folder', async () => {
+    const models = join(import.meta.dirname, '../../models');
+    const { code, stdout } = await samestory('fetch-model', 'tiny-random-bert', '--dtype', 'fp32', '--models-dir', models);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^already there: .*tiny-random-bert \(onnx\/model\.onnx, [\d.]+ MB\); nothing downloaded\n$/);
   });
 });

@@ -173,8 +173,8 @@ describe('TransformersEmbedder', () => {
     expect(notFound.code).toBe('MODEL_NOT_FOUND');
     expect(notFound.searchedPaths).toEqual([path.join(empty, 'Xenova/multilingual-e5-small')]);
     expect(notFound.message).toContain(path.join(empty, 'Xenova/multilingual-e5-small'));
-    expect(notFound.message).toContain('npm run fetch-model -- Xenova/multilingual-e5-small');
-    expect(notFound.message).toContain('allowRemoteModels');
+    expect(notFound.message).toContain(`npx samestory fetch-model Xenova/multilingual-e5-small --dtype q8 --models-dir ${empty}`);
+    expect(notFound.message).toContain('--allow-remote on the command line, allowRemoteModels: true in the API');
   });
 
   it('says which dtype a model folder does hold when the requested one is missing', async () => {

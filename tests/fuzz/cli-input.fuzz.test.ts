@@ -76,14 +76,15 @@ describe('the CLI reader under hostile files', () => {
     await expect(collect(join(dir, 'pipe.txt'))).rejects.toThrow(/not a regular file/);
   });
 
-  it('warns once per broken line up to a limit, then sums up', async () => {
+  it('reports every broken line, each with its line number (the CLI caps what it prints)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'samestory-many-'));
     const path = join(dir, 'broken.jsonl');
     await writeFile(path, Array.from({ length: 500 }, (_, i) => `{"id": "r${i}", broken`).join('\n'));
     const { ids, warnings } = await collect(path);
     expect(ids).toEqual([]);
-    expect(warnings).toHaveLength(11);
-    expect(warnings.at(-1)!.message).toContain('490 more lines that are not valid JSON (500 in all)');
+    expect(warnings).toHaveLength(500);
+    expect(new Set(warnings.map((w) => w.reason))).toEqual(new Set(['invalid-json']));
+    expect(warnings.at(-1)!.path).toBe(`${path}:500`);
   });
 });
 

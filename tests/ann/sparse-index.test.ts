@@ -120,6 +120,30 @@ describe('SparseIndex', () => {
       expect(prunedSearches).toBeLessThan(3 * queries.length);
     });
 
+    it('returns exactly what brute force returns on small collections, for every k up to their size', () => {
+      const random = seededRandom(41);
+      const randomVector = (dimension: number): SparseVector => {
+        const indices = [...new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => Math.floor(random() * dimension)))];
+        return sparse(indices.sort((a, b) => a - b), indices.map(() => random() * 2 - 1 || 0.5));
+      };
+      for (let trial = 0; trial < 300; trial++) {
+        const dimension = 4 + Math.floor(random() * 12);
+        const count = 1 + Math.floor(random() * 30);
+        const index = new SparseIndex(dimension, { maxElements: 4 });
+        const reference = new BruteForce();
+        for (let i = 0; i < count; i++) {
+          const vector = randomVector(dimension);
+          index.add(`v${i}`, vector);
+          reference.add(`v${i}`, vector);
+        }
+        const query = randomVector(dimension);
+        const exclude = new Set(random() < 0.3 ? [`v${Math.floor(random() * count)}`] : []);
+        for (let k = 1; k <= count + 1; k++) {
+          expectSameNeighbours(index.search(query, k, { exclude }), reference.search(query, k, exclude));
+        }
+      }
+    });
+
     it('ranks like ExactIndex over the same vectors given dense', () => {
       const dimension = 300;
       const vectors = skewedSparseVectors(500, dimension, 5);
@@ -177,8 +201,9 @@ describe('SparseIndex', () => {
         inQueryLists += stats.postingsInQueryLists;
         scanned += stats.postingsScanned;
       }
-      // Measured: 37 % of the postings read.
-      expect(scanned).toBeLessThan(inQueryLists / 2);
+      // The four frequent features hold 42 % of the postings in these queries' lists;
+      // measured: 48 % of all the postings read.
+      expect(scanned).toBeLessThan(0.6 * inQueryLists);
     });
 
     it('reports what the last search read', () => {

@@ -18,6 +18,7 @@ import { clusterStories, defaultEmbedder } from '../src/index.js';
 import { benchClustering, benchEndToEnd, type ClusterRow, type EndToEndRow } from './lib/bench-cluster.js';
 import { benchLexical, benchTransformers, benchmarkArticles, type ThroughputRow } from './lib/bench-embed.js';
 import { benchIndex, recallAt10, type IndexRow, type IndexRun } from './lib/bench-index.js';
+import { benchSparseIndex, sparseIndexPlan, sparseIndexTable, type SparseIndexReport } from './lib/bench-sparse-index.js';
 import { benchLexicalTargets, LEXICAL_TARGETS, type LexicalTargetsResult } from './lib/bench-lexical.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText, type Cell } from './lib/report.js';
 import { CANDIDATE_NEIGHBORS, LINKAGE_COHESION, TIME_WINDOW_DAYS } from './lib/systems.js';
@@ -50,6 +51,7 @@ type Job =
   | { kind: 'embed'; transformerArticles: number; dtypes: Array<'q8' | 'fp32'>; lexicalSeconds: number }
   | { kind: 'lexical-targets'; seconds: number }
   | { kind: 'index'; index: 'hnsw' | 'exact'; size: number; dimension: number; queries: number; heldOut: number }
+  | { kind: 'sparse-index'; quick: boolean }
   | { kind: 'cluster'; count: number; dimension: number }
   | { kind: 'e2e'; count: number };
 
@@ -67,6 +69,8 @@ async function runJob(job: Job): Promise<unknown> {
       return benchLexicalTargets(await benchmarkArticles(), job.seconds);
     case 'index':
       return benchIndex(job.index, job.size, job.dimension, job);
+    case 'sparse-index':
+      return benchSparseIndex(sparseIndexPlan(job.quick), log);
     case 'cluster': {
       const embedder = await defaultEmbedder();
       return benchClustering(job.count, job.dimension, embedder.sameStoryThreshold ?? 0.5);
@@ -164,6 +168,7 @@ for (const { size, dimension: d, exactQueries, heldOut } of plan.index) {
   const exact = await inWorker<IndexRun>({ kind: 'index', index: 'exact', size, dimension: d, queries: exactQueries, heldOut });
   index.push({ ...hnsw.row, recall_at_10: recallAt10(hnsw.answers, exact.answers) }, { ...exact.row, recall_at_10: 1 });
 }
+const sparseIndex = await inWorker<SparseIndexReport>({ kind: 'sparse-index', quick: args.quick });
 const cluster: ClusterRow[] = [];
 for (const job of plan.cluster) {
   log(`clustering: ${JSON.stringify(job)} …`);
@@ -193,6 +198,7 @@ const result = {
     })),
   },
   index,
+  sparse_index: sparseIndex,
   clustering: { rows: cluster, growth_exponent: growthExponent },
   end_to_end: e2e,
   environment: environment(),
@@ -245,6 +251,10 @@ function tables(format: typeof textTable): string {
         ['index', 'vectors', 'dim', 'build/s', 'queries', 'queries/s', 'recall@10', 'bytes/vector RAM', 'bytes/vector disk'],
         result.index.map((r) => [r.index, r.vectors, r.dimension, r.build_per_s, r.queries, r.queries_per_s, r.recall_at_10, roundOrMissing(r.memory_bytes_per_vector), roundOrMissing(r.disk_bytes_per_vector)]),
       ),
+  );
+  parts.push(
+    `${heading('Sparse index')}: SparseIndex vs ExactIndex and HnswIndex on the same synthetic hashed-text vectors (Zipf words, signed feature hashing into 4,096 dimensions, stories of about 8); k = 10; held-out queries; recall@10 against a brute-force sparse scan.\n\n` +
+      sparseIndexTable(result.sparse_index, format),
   );
   parts.push(
     `${heading('Clustering')} (clusterStories from precomputed ${dimension}-d synthetic story vectors with an exact ${CANDIDATE_NEIGHBORS}-NN candidate graph and linkage cohesion ${LINKAGE_COHESION}; growth exponent of clustering time ${result.clustering.growth_exponent.toFixed(2)}, 2 = quadratic):\n\n` +

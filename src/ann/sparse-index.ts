@@ -129,6 +129,7 @@ export class SparseIndex implements AnnIndex {
     }
     this.dimension = dimension;
     this.#rowStart = new Uint32Array(maxElements + 1);
+    // Room for 16 non-zeros a vector to start with; rows double when they fill up.
     this.#rowIndices = new Uint32Array(maxElements * 16);
     this.#rowValues = new Float32Array(maxElements * 16);
     const lists = dimension * TIERS;
@@ -258,7 +259,11 @@ export class SparseIndex implements AnnIndex {
     // The checksum before the row-by-row checks: a flipped byte is reported as what it is.
     await verifyDataChecksum(loaded);
     checkRows(rows, meta.dimension, idMap, dataPath);
-    const capacity = Math.min(MAX_UINT32, Math.max(idMap.labelCount, metaOption(loaded, 'maxElements', DEFAULT_MAX_ELEMENTS), 1));
+    // The saved capacity is only a hint (the meta has no checksum): one far beyond what the
+    // index ever held is not worth allocating.
+    const hint = metaOption(loaded, 'maxElements', DEFAULT_MAX_ELEMENTS);
+    const saneHint = Number.isSafeInteger(hint) && hint >= 1 ? Math.min(hint, 4 * idMap.labelCount + DEFAULT_MAX_ELEMENTS) : DEFAULT_MAX_ELEMENTS;
+    const capacity = Math.max(idMap.labelCount, saneHint, 1);
     const index = new SparseIndex(meta.dimension, { maxElements: capacity });
     index.#idMap = idMap;
     index.#rowStart.set(rows.start);

@@ -291,6 +291,18 @@ describe('SparseIndex', () => {
       for (const query of skewedSparseVectors(20, 200, 32)) expect(loaded.search(query, 10)).toEqual(index.search(query, 10));
     });
 
+    it('loads despite an absurd saved capacity, without allocating it', async () => {
+      const index = new SparseIndex(8);
+      index.add('a', sparse([1, 4], [1, 2]));
+      await index.save(dir);
+      const metaPath = path.join(dir, ANN_META_FILE);
+      const meta = JSON.parse(await readFile(metaPath, 'utf8')) as { options: Record<string, number> };
+      meta.options.maxElements = 1e12;
+      await writeFile(metaPath, JSON.stringify(meta));
+      const loaded = await SparseIndex.load(dir);
+      expect(loaded.search(sparse([4], [1]), 1)[0]!.id).toBe('a');
+    });
+
     it('refuses an exact index folder, pointing to loadAnnIndex', async () => {
       await new ExactIndex(4).save(dir);
       await expect(SparseIndex.load(dir)).rejects.toThrow(/'exact' index.*loadAnnIndex/);

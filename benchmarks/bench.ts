@@ -19,6 +19,7 @@ import { benchClustering, benchEndToEnd, type ClusterRow, type EndToEndRow } fro
 import { benchLexical, benchTransformers, benchmarkArticles, type ThroughputRow } from './lib/bench-embed.js';
 import { benchIndex, recallAt10, type IndexRow, type IndexRun } from './lib/bench-index.js';
 import { benchInstallIfBuilt, INSTALL_HEADERS, installRows } from './lib/bench-install.js';
+import { benchSparseIndex, sparseIndexPlan, sparseIndexTable, type SparseIndexReport } from './lib/bench-sparse-index.js';
 import { benchLexicalTargets, LEXICAL_TARGETS, type LexicalTargetsResult } from './lib/bench-lexical.js';
 import { benchGrowth, benchMatch, benchOgIngest, benchTemplated, type GrowthRow, type IngestRow, type MatchRow, type TemplatedRow } from './lib/bench-detector.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText, type Cell } from './lib/report.js';
@@ -54,6 +55,7 @@ type Job =
   | { kind: 'embed'; transformerArticles: number; dtypes: Array<'q8' | 'fp32'>; lexicalSeconds: number }
   | { kind: 'lexical-targets'; seconds: number }
   | { kind: 'index'; index: 'hnsw' | 'exact'; size: number; dimension: number; queries: number; heldOut: number }
+  | { kind: 'sparse-index'; quick: boolean }
   | { kind: 'cluster'; count: number; dimension: number }
   | { kind: 'e2e'; count: number }
   | { kind: 'detector-og'; index: 'auto' | 'hnsw' }
@@ -75,6 +77,8 @@ async function runJob(job: Job): Promise<unknown> {
       return benchLexicalTargets(await benchmarkArticles(), job.seconds);
     case 'index':
       return benchIndex(job.index, job.size, job.dimension, job);
+    case 'sparse-index':
+      return benchSparseIndex(sparseIndexPlan(job.quick), log);
     case 'cluster': {
       const embedder = await defaultEmbedder();
       return benchClustering(job.count, job.dimension, embedder.sameStoryThreshold ?? 0.5);
@@ -183,6 +187,7 @@ for (const { size, dimension: d, exactQueries, heldOut } of plan.index) {
   const exact = await inWorker<IndexRun>({ kind: 'index', index: 'exact', size, dimension: d, queries: exactQueries, heldOut });
   index.push({ ...hnsw.row, recall_at_10: recallAt10(hnsw.answers, exact.answers) }, { ...exact.row, recall_at_10: 1 });
 }
+const sparseIndex = await inWorker<SparseIndexReport>({ kind: 'sparse-index', quick: args.quick });
 const cluster: ClusterRow[] = [];
 for (const job of plan.cluster) {
   log(`clustering: ${JSON.stringify(job)} …`);
@@ -238,6 +243,7 @@ const result = {
     })),
   },
   index,
+  sparse_index: sparseIndex,
   clustering: { rows: cluster, growth_exponent: growthExponent },
   end_to_end: e2e,
   detector: {
@@ -298,6 +304,10 @@ function tables(format: typeof textTable): string {
         ['index', 'vectors', 'dim', 'build/s', 'queries', 'queries/s', 'recall@10', 'bytes/vector RAM', 'bytes/vector disk'],
         result.index.map((r) => [r.index, r.vectors, r.dimension, r.build_per_s, r.queries, r.queries_per_s, r.recall_at_10, roundOrMissing(r.memory_bytes_per_vector), roundOrMissing(r.disk_bytes_per_vector)]),
       ),
+  );
+  parts.push(
+    `${heading('Sparse index')}: SparseIndex vs ExactIndex and HnswIndex on the same synthetic hashed-text vectors (Zipf words, signed feature hashing into 4,096 dimensions, stories of about 8); k = 10; held-out queries; recall@10 against a brute-force sparse scan.\n\n` +
+      sparseIndexTable(result.sparse_index, format),
   );
   parts.push(
     `${heading('Clustering')} (clusterStories from precomputed ${dimension}-d synthetic story vectors with an exact ${CANDIDATE_NEIGHBORS}-NN candidate graph and linkage cohesion ${LINKAGE_COHESION}; growth exponent of clustering time ${result.clustering.growth_exponent.toFixed(2)}, 2 = quadratic):\n\n` +

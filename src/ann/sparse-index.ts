@@ -19,7 +19,6 @@
 // candidates are many) tightens partial + rest until rescoring the survivors exactly costs
 // less than the lists left; then they are scored exactly and the best k returned.
 
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BundleError, InvalidOptionsError } from '../errors.js';
 import type { AnnIndex, Neighbor, SearchOptions } from './ann-index.js';
@@ -28,6 +27,7 @@ import {
   readAnnMeta,
   saveAnnFiles,
   verifyDataChecksum,
+  writeDataFile,
   type AnnMetaBody,
   type LoadedAnnMeta,
 } from './ann-files.js';
@@ -223,15 +223,7 @@ export class SparseIndex implements AnnIndex {
         header.writeUInt32LE(this.dimension, 8);
         header.writeUInt32LE(rows, 12);
         header.writeUInt32LE(entries, 16);
-        const fd = openSync(tempPath, 'wx');
-        try {
-          writeSync(fd, header);
-          writeSync(fd, bytesOf(this.#rowStart.subarray(0, rows + 1)));
-          writeSync(fd, bytesOf(this.#rowIndices.subarray(0, entries)));
-          writeSync(fd, bytesOf(this.#rowValues.subarray(0, entries)));
-        } finally {
-          closeSync(fd);
-        }
+        writeDataFile(tempPath, [header, this.#rowStart.subarray(0, rows + 1), this.#rowIndices.subarray(0, entries), this.#rowValues.subarray(0, entries)]);
         const meta: AnnMetaBody = {
           kind: 'sparse',
           dimension: this.dimension,
@@ -628,10 +620,6 @@ function listOf(dimension: number, value: number): number {
 function grown<T extends Uint8Array | Uint32Array | Float32Array>(old: T, into: T, used: number): T {
   into.set(old.subarray(0, used) as never);
   return into;
-}
-
-function bytesOf(array: Uint32Array | Float32Array): Uint8Array {
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
 interface SparseRows {

@@ -99,7 +99,7 @@ function timeAxisOf(stories: readonly ReportStory[]): TimeAxis | undefined {
 }
 
 function renderStory(report: ReportStory, index: number, axis: TimeAxis | undefined, maxExplained: number): string {
-  const { story, articles, explanations } = report;
+  const { story, articles } = report;
   const representative = articles.get(story.representativeId);
   const headline = titleOf(representative ?? { id: story.representativeId });
   const size = story.articleIds.length;

@@ -39,8 +39,11 @@ export interface LexicalEmbedderOptions {
  * Version of the feature extraction; with the lexicon version it names the vector space.
  * 2: outlet names stripped from titles, Title Case read as style, capitalised headline words
  * looked up with inflections outside Polish, surface forms of known title words.
+ * 3: places in context: gazetteer matches that are first names, parts of longer names,
+ * product names or function words are not places (names instead); inflected place forms
+ * only with case endings; a country before a town of the same name.
  */
-const FEATURE_VERSION = 2;
+const FEATURE_VERSION = 3;
 const DEFAULT_DIMENSION = 4096;
 /** Inputs embedded between progress reports and abort checks. */
 const BATCH = 64;

@@ -4,7 +4,7 @@
 //   npm run bench                 readable tables; writes benchmarks/results/bench.{json,md}
 //   npm run bench -- --json       the same, as one JSON object on stdout
 //   npm run bench -- --quick      smaller sizes (a smoke run; results not written)
-//   npm run bench -- --full       adds the 100k-vector index at the built-in embedder's 4,096 dimensions
+//   npm run bench -- --full       adds the 100k-vector dense index at 4,096 dimensions and 1M articles to the ingest growth
 //
 // Each section runs in its own Node process (started with --expose-gc), so memory figures
 // and peaks belong to that section alone.
@@ -19,6 +19,7 @@ import { benchClustering, benchEndToEnd, type ClusterRow, type EndToEndRow } fro
 import { benchLexical, benchTransformers, benchmarkArticles, type ThroughputRow } from './lib/bench-embed.js';
 import { benchIndex, recallAt10, type IndexRow, type IndexRun } from './lib/bench-index.js';
 import { benchInstallIfBuilt, INSTALL_HEADERS, installRows } from './lib/bench-install.js';
+import { benchSparseIndex, sparseIndexPlan, sparseIndexTable, type SparseIndexReport } from './lib/bench-sparse-index.js';
 import { benchLexicalTargets, LEXICAL_TARGETS, type LexicalTargetsResult } from './lib/bench-lexical.js';
 import { benchGrowth, benchMatch, benchOgIngest, benchTemplated, type GrowthRow, type IngestRow, type MatchRow, type TemplatedRow } from './lib/bench-detector.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText, type Cell } from './lib/report.js';
@@ -54,10 +55,11 @@ type Job =
   | { kind: 'embed'; transformerArticles: number; dtypes: Array<'q8' | 'fp32'>; lexicalSeconds: number }
   | { kind: 'lexical-targets'; seconds: number }
   | { kind: 'index'; index: 'hnsw' | 'exact'; size: number; dimension: number; queries: number; heldOut: number }
+  | { kind: 'sparse-index'; quick: boolean }
   | { kind: 'cluster'; count: number; dimension: number }
   | { kind: 'e2e'; count: number }
   | { kind: 'detector-og'; index: 'auto' | 'hnsw' }
-  | { kind: 'detector-templated'; count: number; index: 'auto' | 'exact' | 'hnsw' }
+  | { kind: 'detector-templated'; count: number; index: 'auto' | 'exact' | 'hnsw'; dimension?: number }
   | { kind: 'detector-match'; count: number; queries: number }
   | { kind: 'detector-growth'; count: number };
 
@@ -75,6 +77,8 @@ async function runJob(job: Job): Promise<unknown> {
       return benchLexicalTargets(await benchmarkArticles(), job.seconds);
     case 'index':
       return benchIndex(job.index, job.size, job.dimension, job);
+    case 'sparse-index':
+      return benchSparseIndex(sparseIndexPlan(job.quick), log);
     case 'cluster': {
       const embedder = await defaultEmbedder();
       return benchClustering(job.count, job.dimension, embedder.sameStoryThreshold ?? 0.5);
@@ -82,7 +86,7 @@ async function runJob(job: Job): Promise<unknown> {
     case 'detector-og':
       return benchOgIngest(job.index);
     case 'detector-templated':
-      return benchTemplated(job.count, job.index);
+      return benchTemplated(job.count, job.index, job.dimension);
     case 'detector-match':
       return benchMatch(job.count, job.queries);
     case 'detector-growth':
@@ -142,7 +146,9 @@ function inWorker<T>(job: Job): Promise<T> {
 // ---------------------------------------------------------------- the run
 
 const started = performance.now();
-const dimension = (await defaultEmbedder()).dimension;
+// The dense index and clustering rows use synthetic story vectors stored dense, at the
+// 4,096 dimensions the built-in embedder had before its vectors became sparse.
+const dimension = 4_096;
 const TRANSFORMERS_DIMENSION = 384;
 
 const plan = {
@@ -183,6 +189,7 @@ for (const { size, dimension: d, exactQueries, heldOut } of plan.index) {
   const exact = await inWorker<IndexRun>({ kind: 'index', index: 'exact', size, dimension: d, queries: exactQueries, heldOut });
   index.push({ ...hnsw.row, recall_at_10: recallAt10(hnsw.answers, exact.answers) }, { ...exact.row, recall_at_10: 1 });
 }
+const sparseIndex = await inWorker<SparseIndexReport>({ kind: 'sparse-index', quick: args.quick });
 const cluster: ClusterRow[] = [];
 for (const job of plan.cluster) {
   log(`clustering: ${JSON.stringify(job)} …`);
@@ -200,11 +207,13 @@ const ogIngest: IngestRow[] = [];
 for (const index of ['auto', 'hnsw'] as const) ogIngest.push(await inWorker<IngestRow>({ kind: 'detector-og', index }));
 const templated: TemplatedRow[] = [];
 for (const count of plan.templated) {
-  // Brute force (exact) and HNSW over 4,096-d vectors cost minutes at 100k: 2,000 only.
-  for (const index of count <= 2_000 ? (['auto', 'exact', 'hnsw'] as const) : (['auto'] as const)) {
-    log(`detector: templated set, ${count} articles, index ${index} …`);
-    templated.push(await inWorker<TemplatedRow>({ kind: 'detector-templated', count, index }));
-  }
+  log(`detector: templated set, ${count} articles, default options …`);
+  templated.push(await inWorker<TemplatedRow>({ kind: 'detector-templated', count, index: 'auto' }));
+}
+// Brute force and HNSW (the default before, for more than 1,000 articles) at 2,000 only.
+for (const index of ['exact', 'hnsw'] as const) {
+  log(`detector: templated set, 2000 articles, index ${index} …`);
+  templated.push(await inWorker<TemplatedRow>({ kind: 'detector-templated', count: 2_000, index }));
 }
 log(`detector: match() with ${plan.matchArticles} active articles …`);
 const matchRow = await inWorker<MatchRow>({ kind: 'detector-match', count: plan.matchArticles, queries: 200 });
@@ -238,6 +247,7 @@ const result = {
     })),
   },
   index,
+  sparse_index: sparseIndex,
   clustering: { rows: cluster, growth_exponent: growthExponent },
   end_to_end: e2e,
   detector: {
@@ -300,6 +310,10 @@ function tables(format: typeof textTable): string {
       ),
   );
   parts.push(
+    `${heading('Sparse index')}: SparseIndex vs ExactIndex and HnswIndex on the same synthetic hashed-text vectors (Zipf words, signed feature hashing into 4,096 dimensions, stories of about 8); k = 10; held-out queries; recall@10 against a brute-force sparse scan.\n\n` +
+      sparseIndexTable(result.sparse_index, format),
+  );
+  parts.push(
     `${heading('Clustering')} (clusterStories from precomputed ${dimension}-d synthetic story vectors with an exact ${CANDIDATE_NEIGHBORS}-NN candidate graph and linkage cohesion ${LINKAGE_COHESION}; growth exponent of clustering time ${result.clustering.growth_exponent.toFixed(2)}, 2 = quadratic):\n\n` +
       format(
         ['articles', 'cluster s', 'candidate graph s', 'RSS before MiB', 'peak RSS MiB', 'stories', 'B³ F1 vs generated'],
@@ -323,7 +337,7 @@ function tables(format: typeof textTable): string {
   const [sparseOg, hnswOg] = d.og2021_ingest;
   const ratio = (a: number, b: number) => `×${(a / b).toFixed(2)}`;
   parts.push(
-    `${heading('Detector, sparse path')}: \`StoryDetector.create()\` with default options (built-in embedder, exact sparse index) through the public API; baseline = the same calls with \`index: 'hnsw'\` (HNSW over the vectors made dense, the default before); memory = JS heap + external after GC, per active article, word tables loaded beforehand.\n\n` +
+    `${heading('Detector, sparse path')}: \`StoryDetector.create()\` with default options (built-in embedder, exact sparse index) through the public API; baseline = the same calls with \`index: 'hnsw'\` (HNSW over the vectors made dense: the default before, past 1,000 articles); memory = JS heap + external after GC, per active article, word tables loaded beforehand.\n\n` +
       format(
         ['what', 'default (sparse)', "baseline (index 'hnsw')", 'sparse / baseline', 'target'],
         [
@@ -336,7 +350,7 @@ function tables(format: typeof textTable): string {
         ],
       ) +
       `\n\nTemplated near-duplicates (50 stories, copies differing in one number; the issue's silent-failure case):\n\n` +
-      format(['articles', 'index', 'stories', 'seconds'], d.templated.map((r) => [r.articles, r.index, r.stories, r.seconds])) +
+      format(['articles', 'dimension', 'index', 'stories', 'seconds'], d.templated.map((r) => [r.articles, r.dimension, r.index, r.stories, r.seconds])) +
       `\n\nIngest growth (generated 12-word articles, en/de/pl, batches of 10,000; exponent ${d.growth.exponent.toFixed(2)}, 1 = linear):\n\n` +
       format(['articles', 'seconds', 'articles/s', 'KiB per article'], d.growth.rows.map((r) => [r.articles, r.seconds, r.articles_per_s, r.kib_per_article.toFixed(1)])),
   );

@@ -15,11 +15,15 @@ Output folder:
 
 Examples:
     /usr/bin/python3 scripts/generate_bert_onnx.py                       # tiny test model
+    /usr/bin/python3 scripts/generate_bert_onnx.py --pooler --out models/tiny-random-bert-pooler
     /usr/bin/python3 scripts/generate_bert_onnx.py --layers 12 --hidden 384 --heads 12 \\
         --intermediate 1536 --vocab-size 250037 --max-position 514 --out benchmarks/.cache/e5-small-size
 
 The weights are random, so the vectors mean nothing; the model exists to exercise loading,
-tokenising, windowing, batching and pooling, and to time the encoder.
+tokenising, windowing, batching and pooling, and to time the encoder. With --pooler the graph also
+outputs `pooler_output` (the [CLS] vector through a dense layer and tanh, as HF's BertModel and
+LaBSE do), for the embedder's 'pooler' pooling; its weights are drawn after all others, so the
+encoder's weights are those of the same seed without it.
 """
 
 import argparse
@@ -251,6 +255,9 @@ def make_weights(args, rng):
             "ff2_w": normal(i, h), "ff2_b": normal(h),
             "ln2_g": (1.0 + normal(h, std=0.1)).astype(np.float32), "ln2_b": normal(h, std=0.1),
         })
+    if args.pooler:
+        weights["pooler_w"] = normal(h, h)
+        weights["pooler_b"] = normal(h)
     return weights
 
 
@@ -315,6 +322,11 @@ def build_graph(args, weights, quantize):
     inputs = [helper.make_tensor_value_info(name, TensorProto.INT64, dims)
               for name in ("input_ids", "attention_mask", "token_type_ids")]
     outputs = [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, dims + [h])]
+    if args.pooler:
+        cls = g.node("Gather", [x, g.const("zero_index", np.array(0, dtype=np.int64))], "cls", axis=1)
+        dense = g.linear(cls, weights["pooler_w"], weights["pooler_b"], "pooler.dense")
+        g.nodes.append(helper.make_node("Tanh", [dense], ["pooler_output"], name="pooler.activation"))
+        outputs.append(helper.make_tensor_value_info("pooler_output", TensorProto.FLOAT, ["batch_size", h]))
     graph = helper.make_graph(g.nodes, "bert", inputs, outputs, g.initializers)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                               producer_name="samestory generate_bert_onnx.py")
@@ -340,6 +352,7 @@ def main(argv):
                              "rows past the tokenizer's vocabulary are never looked up")
     parser.add_argument("--max-position", type=int, default=128)
     parser.add_argument("--out", default="models/tiny-random-bert")
+    parser.add_argument("--pooler", action="store_true", help="also output pooler_output (tanh(dense([CLS])))")
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
 

@@ -19,6 +19,11 @@ export const DEFAULT_NEIGHBORS = 10;
 export const DEFAULT_BATCH_SIZE = 64;
 
 export const DAY_MS = 86_400_000;
+/**
+ * Largest dimension for which a sparse embedder's vectors may go into a dense index ('exact',
+ * 'hnsw'), which stores every dimension: at 16,384 that is 64 KiB per article already.
+ */
+export const MAX_DENSE_DIMENSION_FOR_SPARSE = 16_384;
 
 /** The index a detector may be told to use. */
 export type DetectorIndexChoice = 'auto' | 'sparse' | 'exact' | 'hnsw';
@@ -168,6 +173,13 @@ export function resolveDetectorOptions(options: StoryDetectorOptions, embedder: 
   const index = options.index ?? 'auto';
   if (!INDEX_CHOICES.includes(index)) {
     throw new InvalidOptionsError('index', `must be one of ${INDEX_CHOICES.map((c) => `'${c}'`).join(', ')}, got '${String(index)}'`);
+  }
+  if ((index === 'exact' || index === 'hnsw') && embedder.vectorKind === 'sparse' && embedder.dimension > MAX_DENSE_DIMENSION_FOR_SPARSE) {
+    throw new InvalidOptionsError(
+      'index',
+      `'${index}' stores every vector dense, ${embedder.dimension} floats (${Math.round((embedder.dimension * 4) / 1024)} KiB) per article for ` +
+        `this sparse embedder; use 'sparse' (the default for it: exact and faster), or an embedder of at most ${MAX_DENSE_DIMENSION_FOR_SPARSE} dimensions`,
+    );
   }
   if (options.archiveDir !== undefined && (typeof options.archiveDir !== 'string' || options.archiveDir === '')) {
     throw new InvalidOptionsError('archiveDir', 'must be a folder path');

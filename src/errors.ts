@@ -15,6 +15,7 @@ export type SamestoryErrorCode =
   | 'ABORTED'
   | 'BUNDLE_INVALID'
   | 'INPUT_UNREADABLE'
+  | 'OUTPUT_UNWRITABLE'
   | 'LEXICON_MISSING'
   | 'CACHE_WRITE_FAILED';
 
@@ -155,6 +156,14 @@ export class InputError extends SamestoryError {
   override name = 'InputError' as const;
   constructor(readonly path: string, message: string, options?: { cause?: unknown }) {
     super('INPUT_UNREADABLE', `${path}: ${message}`, options);
+  }
+}
+
+/** An output file (the CLI's --html report) could not be written. */
+export class OutputError extends SamestoryError {
+  override name = 'OutputError' as const;
+  constructor(readonly path: string, message: string, options?: { cause?: unknown }) {
+    super('OUTPUT_UNWRITABLE', `${path}: ${message}`, options);
   }
 }
 

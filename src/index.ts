@@ -92,6 +92,7 @@ export {
   AbortedError,
   BundleError,
   InputError,
+  OutputError,
   LexiconError,
   CacheWriteError,
   isSamestoryError,

@@ -34,7 +34,8 @@ describe('the detector\'s index', () => {
   });
 
   it('gives the built-in embedder on templated near-duplicates the same stories as brute force, past 1,000 articles', async () => {
-    const embedder = await LexicalEmbedder.create();
+    // 4,096 dimensions: brute force holds every vector dense.
+    const embedder = await LexicalEmbedder.create({ dimension: 4096 });
     const articles = templated(1_050);
     const byDefault = await StoryDetector.create({ embedder });
     await byDefault.add(articles);

@@ -53,6 +53,13 @@ describe('detector options', () => {
     expect((error as InvalidOptionsError).option).toBe(name);
   });
 
+  it('refuse a dense index for a sparse embedder whose dimension makes every vector large', () => {
+    const wide = Object.assign(new WordHashEmbedder(), { vectorKind: 'sparse' as const, dimension: 65_536 });
+    expect(() => resolveDetectorOptions({ index: 'hnsw' }, wide)).toThrow(/'sparse'.*at most 16384 dimensions/);
+    expect(resolveDetectorOptions({ index: 'sparse' }, wide).index).toBe('sparse');
+    expect(resolveDetectorOptions({ index: 'hnsw' }, Object.assign(new WordHashEmbedder(), { vectorKind: 'sparse' as const, dimension: 4096 })).index).toBe('hnsw');
+  });
+
   it('survive a save: the saved form recreates the same settings', () => {
     const settings = resolveDetectorOptions(
       { similarityThreshold: 0.4, timeWindowDays: Infinity, activeWindowDays: 3, neighbors: 7, linkageCohesion: 0.25, index: 'sparse', calibrateLanguages: false, collectionWeighting: false, maxTextChars: 1000 },

@@ -5,7 +5,7 @@
 // save, truncated or bit-flipped is refused before any native code reads it.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BundleError } from '../errors.js';
@@ -235,4 +235,17 @@ async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/**
+ * Writes a new data file from its parts in one synchronous pass (snapshots run while nothing
+ * else may touch the index); 'wx' refuses to overwrite, so a stale temp file is an error.
+ */
+export function writeDataFile(file: string, parts: ReadonlyArray<Uint8Array | Uint32Array | Float32Array>): void {
+  const fd = openSync(file, 'wx');
+  try {
+    for (const part of parts) writeSync(fd, new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -10,7 +10,6 @@
 // tests check these similarities against. (It is also ESM-only, which would make the
 // CommonJS build depend on Node's require(esm).)
 
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BundleError, InvalidOptionsError } from '../errors.js';
 import type { AnnIndex, Neighbor, SearchOptions } from './ann-index.js';
@@ -19,6 +18,7 @@ import {
   readAnnMeta,
   saveAnnFiles,
   verifyDataChecksum,
+  writeDataFile,
   type AnnMetaBody,
   type LoadedAnnMeta,
 } from './ann-files.js';
@@ -131,13 +131,7 @@ export class ExactIndex implements AnnIndex {
         header.writeUInt32LE(this.dimension, 8);
         header.writeUInt32LE(rows, 12);
         const body = this.#rows.subarray(0, rows * this.dimension);
-        const fd = openSync(tempPath, 'wx');
-        try {
-          writeSync(fd, header);
-          writeSync(fd, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
-        } finally {
-          closeSync(fd);
-        }
+        writeDataFile(tempPath, [header, body]);
         const meta: AnnMetaBody = {
           kind: 'exact',
           dimension: this.dimension,

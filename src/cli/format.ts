@@ -46,6 +46,10 @@ function round(x: number): number {
   return Math.round(x * 10_000) / 10_000;
 }
 
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function clip(text: string, width: number): string {
   if (text.length <= width) return text;
   // Never cut a surrogate pair in half: the terminal would show a broken character.
@@ -57,7 +61,7 @@ export function formatClusterTable(report: ClusterReport, columns = 100): string
   const lines: string[] = [];
   const multi = report.clusters.filter((c) => c.articles.length > 1).length;
   lines.push(
-    `${report.clusters.length} stories from ${report.articles} articles (${multi} with more than one article)`,
+    `${count(report.clusters.length, 'story', 'stories')} from ${count(report.articles, 'article', 'articles')} (${multi} with more than one article)`,
     `embedder ${report.embedder.id} (dimension ${report.embedder.dimension}), threshold ${report.threshold}`,
     '',
   );
@@ -69,10 +73,15 @@ export function formatClusterTable(report: ClusterReport, columns = 100): string
     for (const article of cluster.articles) {
       const marker = article.id === cluster.representative ? '  *' : article.similarity.toFixed(2).padStart(5);
       const head = `  ${clip(article.id, idWidth).padEnd(idWidth)}  ${(article.lang ?? '??').padEnd(3)}${marker}  `;
-      lines.push(head + clip(article.title ?? '', Math.max(10, columns - head.length)));
+      // An article without a title (a JSONL record with only text) is shown by its id, so no row is blank.
+      const title = article.title !== null && article.title.trim() !== '' ? article.title : `(no title) ${article.id}`;
+      lines.push(head + clip(title, Math.max(10, columns - head.length)));
     }
     lines.push('');
   });
-  lines.push('* = representative article; numbers = similarity to it');
+  lines.push(
+    '* = representative article; numbers = similarity to it (cosine, 1 = identical)',
+    `cohesion = mean similarity of every pair of a story's articles: near the threshold (${report.threshold}) the story is loose, well above it the articles agree closely`,
+  );
   return lines.join('\n');
 }

@@ -15,8 +15,11 @@ import { describeOptions, parseCommandArgs, UsageError, type OptionTable, type P
 import { calibrateOnPairs, formatCalibration } from './calibrate-command.js';
 import { clusterReport, formatClusterTable } from './format.js';
 import { createProgressBar } from './progress-bar.js';
+import { renderHtmlReport } from './html-report.js';
 import { readArticles } from './read-articles.js';
+import { MAX_EXPLAINED_PER_STORY, reportStories } from './report-data.js';
 import { MAX_WARNINGS_PER_REASON, SkipReport } from './skip-report.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 const EMBEDDER_OPTIONS: OptionTable = {
   embedder: { kind: 'choice', choices: ['lexical', 'transformers'], help: 'lexical (built in, no download; the default) or transformers', apiOption: 'embedder' },
@@ -53,6 +56,11 @@ can be read, the exit code is 1.`,
       threshold: { kind: 'number', placeholder: '<x>', help: "similarity at which articles join a story, -1 to 1\n(default: the embedder's calibrated value)", apiOption: 'similarityThreshold' },
       'time-window-days': { kind: 'number', placeholder: '<n>', help: 'largest time span of one story for dated articles (default 2)', apiOption: 'timeWindowDays' },
       index: { kind: 'choice', choices: ['auto', 'sparse', 'exact', 'hnsw'], help: 'nearest-neighbour index (default auto: sparse for the built-in embedder)', apiOption: 'index' },
+      html: {
+        kind: 'string',
+        placeholder: '<file>',
+        help: `also write the stories as one self-contained HTML page to <file>\n(cards with languages, dates on a timeline and why each article\nbelongs; explains at most ${MAX_EXPLAINED_PER_STORY} members per story)`,
+      },
     },
   },
   calibrate: {
@@ -214,7 +222,19 @@ async function clusterCommand(args: ParsedArgs): Promise<number> {
   if (detector.size === 0) {
     throw new InputError(positionals.join(', '), summary === undefined ? 'no article found (looked for .txt, .md, .json and .jsonl files)' : 'no article could be read');
   }
-  const report = clusterReport(embedder, detector.similarityThreshold, detector.size, detector.clusters(), skipped.toJSON());
+  const stories = detector.clusters();
+  const report = clusterReport(embedder, detector.similarityThreshold, detector.size, stories, skipped.toJSON());
+  if (values.html !== undefined) {
+    const html = renderHtmlReport({
+      stories: await reportStories(detector, stories),
+      embedder: report.embedder,
+      threshold: report.threshold,
+      articles: report.articles,
+      maxExplainedPerStory: MAX_EXPLAINED_PER_STORY,
+    });
+    await writeFileAtomic(values.html as string, html);
+    if (!quiet) warn(`report written to ${values.html as string}`);
+  }
   if (cache) {
     report.cache = { dir: values['cache-dir'] as string, hits: cache.hits, misses: cache.misses };
     if (!quiet) warn(`embedding cache ${values['cache-dir'] as string}: ${cache.hits} reused, ${cache.misses} embedded`);

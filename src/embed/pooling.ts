@@ -2,8 +2,18 @@
 // window vectors into one article vector. Pure math on typed arrays, so it is tested apart
 // from any model.
 
-/** How token vectors become a sequence vector: the mean of the real (unmasked) tokens, or the first token. */
-export type Pooling = 'mean' | 'cls';
+/**
+ * How a window becomes one vector, as the model was trained: the mean of the real (unmasked)
+ * token vectors, the first token ([CLS] / <s>), or the model's own pooled output: the
+ * first token through the dense + tanh layer that BERT calls the pooler (`pooler_output`;
+ * sentence-transformers keeps the same layer as its `Dense` module), which LaBSE is trained on.
+ */
+export type Pooling = 'mean' | 'cls' | 'pooler';
+
+/** The poolings computed here from per-token hidden states; 'pooler' comes out of the model. */
+export type TokenPooling = Exclude<Pooling, 'pooler'>;
+
+export const POOLINGS: readonly Pooling[] = ['mean', 'cls', 'pooler'];
 
 /**
  * Pools a `[batch, sequence, dimension]` block of hidden states (row-major, as onnxruntime
@@ -16,7 +26,7 @@ export function poolHiddenStates(
   hidden: Float32Array,
   dims: readonly [number, number, number],
   attentionMask: ArrayLike<number | bigint>,
-  pooling: Pooling,
+  pooling: TokenPooling,
 ): Float32Array[] {
   const [batch, sequence, dimension] = dims;
   if (hidden.length !== batch * sequence * dimension) {

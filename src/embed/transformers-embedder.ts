@@ -18,7 +18,7 @@ import { progressOf } from '../progress.js';
 import type { EmbedInput, EmbedOptions, Embedder } from './embedder.js';
 import { loadTransformers, type TransformersModule } from './load-transformers.js';
 import { DEFAULT_MODEL, modelFacts } from './model-catalog.js';
-import { isUnitVector, l2NormalizeInPlace, poolHiddenStates, WeightedVectorSum, type Pooling } from './pooling.js';
+import { isUnitVector, l2NormalizeInPlace, POOLINGS, poolHiddenStates, WeightedVectorSum, type Pooling, type TokenPooling } from './pooling.js';
 import { planWindows } from './text-windows.js';
 
 /** Weight formats samestory loads: full precision, or 8-bit weights (`onnx/model_quantized.onnx`). */
@@ -97,7 +97,10 @@ export interface TransformersEmbedderOptions {
    */
   leadWindowWeight?: number;
   /**
-   * Token pooling. Changing it from the catalog's value changes the vector space (and the `id`).
+   * How a window becomes a vector: 'mean' of the tokens, the 'cls' token, or the model's
+   * 'pooler' output ([CLS] through the pooler's dense + tanh layer; the model's ONNX graph
+   * must have a `pooler_output` or `sentence_embedding` output). Changing it from the
+   * catalog's value changes the vector space (and the `id`).
    * @default the catalog's value for the model, else 'mean'
    * @example 'cls'
    */
@@ -228,6 +231,7 @@ export class TransformersEmbedder implements Embedder {
       throw new InvalidOptionsError('maxTokens', `${maxTokens} exceeds the ${modelLimit} tokens model '${modelId}' allows`);
     }
 
+    if (settings.pooling === 'pooler') requirePooledOutput(model, modelId);
     const { leading, trailing } = specialTokensOf(tokenizer, modelId);
     const prefixIds = settings.prefix.trim() === '' ? [] : tokenizer.encode(settings.prefix.trimEnd(), { add_special_tokens: false });
     const contentSize = maxTokens - leading.length - trailing.length - prefixIds.length;
@@ -332,10 +336,16 @@ export class TransformersEmbedder implements Embedder {
         input_ids: new this.transformers.Tensor('int64', ids, [batch.length, width]),
         attention_mask: new this.transformers.Tensor('int64', mask, [batch.length, width]),
       })) as Record<string, Tensor | undefined>;
+      if (this.settings.pooling === 'pooler') {
+        const pooled = pooledOutputOf(outputs);
+        if (pooled === undefined) throw new Error(`no pooled output among outputs ${Object.keys(outputs).join(', ')}`);
+        return this.pooledRows(pooled, batch.length);
+      }
       const found = outputs.last_hidden_state ?? outputs.token_embeddings;
       if (found === undefined) throw new Error(`no last_hidden_state among outputs ${Object.keys(outputs).join(', ')}`);
       hidden = found;
     } catch (error) {
+      if (error instanceof ModelLoadError) throw error;
       throw new ModelLoadError(this.settings.model, `running model '${this.settings.model}' failed: ${messageOf(error)}`, {
         cause: error,
       });
@@ -347,8 +357,47 @@ export class TransformersEmbedder implements Embedder {
         `model '${this.settings.model}' returned hidden states of shape [${hidden.dims.join(', ')}], expected [${batch.length}, ${width}, ${this.dimension}]`,
       );
     }
-    return poolHiddenStates(hidden.data as Float32Array, [b, s, d], mask, this.settings.pooling);
+    return poolHiddenStates(hidden.data as Float32Array, [b, s, d], mask, this.settings.pooling as TokenPooling);
   }
+
+  /** The model's own pooled vectors, `[batch, dimension]`, one row per window. */
+  private pooledRows(pooled: Tensor, rows: number): Float32Array[] {
+    const [b, d] = pooled.dims;
+    if (pooled.dims.length !== 2 || b !== rows || d !== this.dimension) {
+      throw new ModelLoadError(
+        this.settings.model,
+        `model '${this.settings.model}' returned a pooled output of shape [${pooled.dims.join(', ')}], expected [${rows}, ${this.dimension}]`,
+      );
+    }
+    const data = pooled.data as Float32Array;
+    return Array.from({ length: rows }, (_, row) => data.slice(row * d, (row + 1) * d));
+  }
+}
+
+// transformers.js exports of BERT models name the pooler's result `pooler_output`;
+// sentence-transformers exports name the finished vector `sentence_embedding`.
+const POOLED_OUTPUT_NAMES = ['pooler_output', 'sentence_embedding'] as const;
+
+function pooledOutputOf(outputs: Record<string, Tensor | undefined>): Tensor | undefined {
+  for (const name of POOLED_OUTPUT_NAMES) if (outputs[name] !== undefined) return outputs[name];
+  return undefined;
+}
+
+/**
+ * Refuses a 'pooler' model whose ONNX graph lacks the pooled output: pooling its [CLS] token
+ * instead would skip the pooler's dense layer and give vectors that merely look right.
+ */
+function requirePooledOutput(model: PreTrainedModel, modelId: string): void {
+  const sessions = (model as unknown as { sessions?: Record<string, { outputNames?: readonly string[] }> }).sessions;
+  const outputNames = sessions?.model?.outputNames ?? [];
+  if (POOLED_OUTPUT_NAMES.some((name) => outputNames.includes(name))) return;
+  throw new ModelLoadError(
+    modelId,
+    `model '${modelId}' is pooled by its pooler layer ([CLS] through dense + tanh, as its model card prescribes), ` +
+      `but its ONNX graph has no ${POOLED_OUTPUT_NAMES.join(' or ')} output (it has ${outputNames.join(', ') || 'none'}), ` +
+      `so its vectors cannot be computed faithfully. Use an ONNX export that keeps that output ` +
+      `(e.g. \`optimum-cli export onnx --library-name sentence_transformers\`), or another model.`,
+  );
 }
 
 export interface FetchModelOptions {
@@ -431,7 +480,9 @@ function resolveSettings(options: TransformersEmbedderOptions): ResolvedSettings
   if (!(dtype in MODEL_FILE_SUFFIX)) throw new InvalidOptionsError('dtype', `must be 'fp32' or 'q8', got '${String(dtype)}'`);
   const localModelPath = path.resolve(options.localModelPath ?? './models');
   const pooling = options.pooling ?? facts?.pooling ?? 'mean';
-  if (pooling !== 'mean' && pooling !== 'cls') throw new InvalidOptionsError('pooling', `must be 'mean' or 'cls', got '${String(pooling)}'`);
+  if (!POOLINGS.includes(pooling)) {
+    throw new InvalidOptionsError('pooling', `must be ${POOLINGS.map((p) => `'${p}'`).join(', ')}, got '${String(pooling)}'`);
+  }
 
   const settings: ResolvedSettings = {
     model,

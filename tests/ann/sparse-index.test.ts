@@ -120,6 +120,30 @@ describe('SparseIndex', () => {
       expect(prunedSearches).toBeLessThan(3 * queries.length);
     });
 
+    it('returns exactly what brute force returns on small collections, for every k up to their size', () => {
+      const random = seededRandom(41);
+      const randomVector = (dimension: number): SparseVector => {
+        const indices = [...new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => Math.floor(random() * dimension)))];
+        return sparse(indices.sort((a, b) => a - b), indices.map(() => random() * 2 - 1 || 0.5));
+      };
+      for (let trial = 0; trial < 300; trial++) {
+        const dimension = 4 + Math.floor(random() * 12);
+        const count = 1 + Math.floor(random() * 30);
+        const index = new SparseIndex(dimension, { maxElements: 4 });
+        const reference = new BruteForce();
+        for (let i = 0; i < count; i++) {
+          const vector = randomVector(dimension);
+          index.add(`v${i}`, vector);
+          reference.add(`v${i}`, vector);
+        }
+        const query = randomVector(dimension);
+        const exclude = new Set(random() < 0.3 ? [`v${Math.floor(random() * count)}`] : []);
+        for (let k = 1; k <= count + 1; k++) {
+          expectSameNeighbours(index.search(query, k, { exclude }), reference.search(query, k, exclude));
+        }
+      }
+    });
+
     it('ranks like ExactIndex over the same vectors given dense', () => {
       const dimension = 300;
       const vectors = skewedSparseVectors(500, dimension, 5);
@@ -177,8 +201,9 @@ describe('SparseIndex', () => {
         inQueryLists += stats.postingsInQueryLists;
         scanned += stats.postingsScanned;
       }
-      // Measured: 37 % of the postings read.
-      expect(scanned).toBeLessThan(inQueryLists / 2);
+      // The four frequent features hold 42 % of the postings in these queries' lists;
+      // measured: 48 % of all the postings read.
+      expect(scanned).toBeLessThan(0.6 * inQueryLists);
     });
 
     it('reports what the last search read', () => {
@@ -264,6 +289,18 @@ describe('SparseIndex', () => {
       await index.save(dir);
       const loaded = await SparseIndex.load(dir);
       for (const query of skewedSparseVectors(20, 200, 32)) expect(loaded.search(query, 10)).toEqual(index.search(query, 10));
+    });
+
+    it('loads despite an absurd saved capacity, without allocating it', async () => {
+      const index = new SparseIndex(8);
+      index.add('a', sparse([1, 4], [1, 2]));
+      await index.save(dir);
+      const metaPath = path.join(dir, ANN_META_FILE);
+      const meta = JSON.parse(await readFile(metaPath, 'utf8')) as { options: Record<string, number> };
+      meta.options.maxElements = 1e12;
+      await writeFile(metaPath, JSON.stringify(meta));
+      const loaded = await SparseIndex.load(dir);
+      expect(loaded.search(sparse([4], [1]), 1)[0]!.id).toBe('a');
     });
 
     it('refuses an exact index folder, pointing to loadAnnIndex', async () => {

@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -72,6 +72,39 @@ describe('samestory cluster', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^2 stories from 3 articles/);
     expect(stdout).toContain('Story 1 · 2 articles · en, pl');
+  });
+
+  it('explains cohesion under the listing', async () => {
+    const { stdout } = await samestory('cluster', dir);
+    expect(stdout).toContain("cohesion = mean similarity of every pair of a story's articles");
+  });
+
+  it('shows the id of an article that has no title instead of an empty column', async () => {
+    const feedDir = await mkdtemp(join(tmpdir(), 'samestory-untitled-'));
+    await writeFile(join(feedDir, 'feed.jsonl'), JSON.stringify({ id: 'wire-17', text: 'The Oder rose by two metres overnight in Wrocław.' }));
+    const { code, stdout } = await samestory('cluster', feedDir);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/wire-17 +\w+ +\* +\(no title\) wire-17/);
+  });
+
+  it('writes the HTML report with --html, JSON still on stdout and nothing on stderr with --quiet', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'samestory-html-')), 'report.html');
+    const { code, stdout, stderr } = await samestory('cluster', dir, '--html', out, '--json', '--quiet');
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const report = JSON.parse(stdout);
+    const html = await readFile(out, 'utf8');
+    expect(html.match(/<details class="story"/g)).toHaveLength(report.clusters.length);
+    for (const cluster of report.clusters) expect(html).toContain(`data-story-id="${cluster.id}"`);
+    expect(html).toContain('Flood closes bridges in Wrocław');
+    // Written through a temporary file renamed over the target: nothing else is left behind.
+    expect(await readdir(dirname(out))).toEqual(['report.html']);
+  });
+
+  it('fails with OUTPUT_UNWRITABLE (exit 1) when the report folder does not exist', async () => {
+    const { code, stderr } = await samestory('cluster', dir, '--html', join(dir, 'missing', 'report.html'));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/missing\/report\.html: cannot write: .*\[OUTPUT_UNWRITABLE\]/);
   });
 
   it('fails with a typed error and exit code 1 for a missing folder', async () => {

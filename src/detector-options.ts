@@ -97,8 +97,10 @@ export interface StoryDetectorOptions {
   /**
    * Weight each vector dimension by its inverse document frequency in this collection
    * before comparing articles (see src/cluster/collection-weighting.ts), so features that
-   * half the collection shares stop making unrelated stories look alike. Only sparse
-   * vectors (the built-in embedder's) change; dense model vectors are left as they are.
+   * half the collection shares stop making unrelated stories look alike. A small collection
+   * is weighted mostly by a prior of 20 pseudo-articles (the embedder's own weights), so a
+   * handful of articles clusters as it would inside a large batch. Only sparse vectors (the
+   * built-in embedder's) change; dense model vectors are left as they are.
    * @default true
    */
   collectionWeighting?: boolean;

@@ -10,7 +10,7 @@ const sparse = (entries: Record<number, number>, dimension = 8) => {
 
 describe('CollectionWeighting', () => {
   it('down-weights a feature that every article shares', () => {
-    const weighting = new CollectionWeighting(8);
+    const weighting = new CollectionWeighting(8, 0);
     const articles = [sparse({ 0: 1, 1: 1 }), sparse({ 0: 1, 2: 1 }), sparse({ 0: 1, 3: 1 })];
     for (const v of articles) weighting.add(v);
     expect(weighting.active).toBe(true);
@@ -28,6 +28,32 @@ describe('CollectionWeighting', () => {
     // Sharing only the everywhere-feature counts for less after weighting.
     expect(weighted).toBeLessThan(raw);
     expect(Math.hypot(...a)).toBeCloseTo(1, 6);
+  });
+
+  it('leans on the prior while the collection is small, so three articles keep nearly even weights', () => {
+    const articles = [sparse({ 0: 1, 1: 1 }, 64), sparse({ 0: 1, 2: 1 }, 64), sparse({ 0: 1, 3: 1 }, 64)];
+    const alone = new CollectionWeighting(64, 0);
+    const withPrior = new CollectionWeighting(64);
+    for (const v of articles) {
+      alone.add(v);
+      withPrior.add(v);
+    }
+    const sharedToOwn = (weights: Float32Array) => weights[0]! / weights[1]!;
+    expect(sharedToOwn(withPrior.weights())).toBeGreaterThan(0.8);
+    expect(sharedToOwn(alone.weights())).toBeLessThan(0.6);
+  });
+
+  it('lets a large collection outweigh the prior', () => {
+    const alone = new CollectionWeighting(64, 0);
+    const withPrior = new CollectionWeighting(64);
+    for (let i = 0; i < 5000; i++) {
+      const v = sparse({ 0: 1, [1 + (i % 63)]: 1 }, 64);
+      alone.add(v);
+      withPrior.add(v);
+    }
+    const a = alone.weights();
+    const b = withPrior.weights();
+    for (let d = 0; d < 64; d++) expect(Math.abs(b[d]! / a[d]! - 1)).toBeLessThan(0.01);
   });
 
   it('stays inactive for dense vectors, which it would not change', () => {

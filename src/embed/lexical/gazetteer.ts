@@ -1,7 +1,9 @@
 // Finds place names (countries, regions, cities) in tokenised text and maps them to one id
 // across languages: Korei Północnej / Nordkoreas / North Korea → geo:KP. lexicon/places.tsv
 // lists base forms only; inflected forms match when the text word starts with the place
-// word minus its final vowels and adds at most a short ending (Brukseli → bruksel·a).
+// word minus its final vowels and adds at most a short ending (Brukseli → bruksel·a). What the
+// form adds is reported, so that the caller can tell case endings from other words that only
+// begin like a place (Marchetti is not Marche, Pandemie not Pando).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,9 +16,13 @@ export interface PlaceMatch {
   /** Index of the first token of the match and the number of tokens it spans. */
   start: number;
   length: number;
+  /** What the first word adds to the place word's key (folded; '' when it is the key itself). */
+  ending: string;
 }
 
 interface PlaceName {
+  /** Key of the first word. */
+  key: string;
   /** Keys of the words after the first (see `placeWordKey`). */
   rest: string[];
   /** The first word is too short to match inflected forms safely: it must match exactly. */
@@ -28,6 +34,17 @@ interface PlaceName {
 const MAX_ENDING = 4;
 /** Trimmed words shorter than this match only exactly (Mali must not match Malo). */
 const MIN_INFLECTABLE = 4;
+/**
+ * Case endings, possessives and demonym suffixes an inflected place form may add to a trimmed
+ * place word (folded): Polish, German, transliterated Russian; Japanese, Italian.
+ */
+const CASE_ENDING =
+  /^(?:[aeiouy]?(?:|s|a|e|i|o|u|y|ie|ii|iu|ia|io|ja|je|ji|ju|ya|yu|em|om|ow|ov|ev|ej|ei|oi|oy|ey|ym|im|ach|ami|akh|ego|emu|ich|ych|iem|es|en|ns|ens|er|ern|ner|an|ian|ean|ese|ish|isch|sch|ais|ien|ano|ana|ska|ski|sko|kie|ki|kiej|kiem|ze|zie|dzie|cie)|zech|esen|aner|anie)$/;
+
+/** True for what a case ending, possessive or demonym suffix adds (see PlaceMatch.ending). */
+export function isCaseEnding(ending: string): boolean {
+  return CASE_ENDING.test(ending);
+}
 
 /** A place word without its final vowels: the part every inflected form starts with. */
 export function placeWordKey(word: string): string {
@@ -138,7 +155,7 @@ export class Gazetteer {
       index = new Map();
       for (const name of this.source(lang)) {
         const first = name.keys[0]!;
-        const entry: PlaceName = { rest: name.keys.slice(1), exact: name.exact, placeId: name.placeId };
+        const entry: PlaceName = { key: first, rest: name.keys.slice(1), exact: name.exact, placeId: name.placeId };
         const list = index.get(first);
         if (list) list.push(entry);
         else index.set(first, [entry]);
@@ -187,11 +204,17 @@ export class Gazetteer {
     const first = folded(word);
     for (let cut = 0; cut <= MAX_ENDING && first.length - cut >= 2; cut++) {
       const key = first.slice(0, first.length - cut);
+      const before = names?.length ?? 0;
       for (const index of set.indexes) {
         for (const name of index.get(key) ?? NO_NAMES) {
           if (name.exact && cut > 0) continue;
           (names ??= []).push(name);
         }
+      }
+      // A country's name shared with a town means the country (France: not Franca, Brazil).
+      if (names && names.length - before > 1) {
+        const found = names.splice(before).sort((a, b) => placeRank(a.placeId) - placeRank(b.placeId));
+        names.push(...found);
       }
     }
     names ??= NO_NAMES;
@@ -216,7 +239,7 @@ export class Gazetteer {
       let best: PlaceMatch | undefined;
       for (const name of names) {
         if (best && best.length >= name.rest.length + 1) continue;
-        if (wordsMatch(words, i + 1, name.rest)) best = { placeId: name.placeId, start: i, length: name.rest.length + 1 };
+        if (wordsMatch(words, i + 1, name.rest)) best = { placeId: name.placeId, start: i, length: name.rest.length + 1, ending: folded(words[i]!).slice(name.key.length) };
       }
       if (best) {
         matches.push(best);
@@ -225,6 +248,11 @@ export class Gazetteer {
     }
     return matches;
   }
+}
+
+/** Countries and continents first, then organisations and sites, then regions and towns. */
+function placeRank(placeId: string): number {
+  return /^geo:(?:[A-Z]{2}|\d{3})$/.test(placeId) ? 0 : placeId.startsWith('geo:org:') || placeId.startsWith('geo:site:') ? 1 : 2;
 }
 
 function labelRank(lang: string): number {

@@ -41,12 +41,15 @@ export interface LexicalEmbedderOptions {
  * Version of the feature extraction; with the lexicon version it names the vector space.
  * 2: outlet names stripped from titles, Title Case read as style, capitalised headline words
  * looked up with inflections outside Polish, surface forms of known title words.
+ * 3: places in context: gazetteer matches that are first names, parts of longer names,
+ * product names or function words are not places (names instead); inflected place forms
+ * only with case endings; a country before a town of the same name.
  */
-const FEATURE_VERSION = 2;
+const FEATURE_VERSION = 3;
 /**
  * Vectors are sparse, so the dimension only sets how often two features share one by chance,
  * not memory. `npm run bench:dimension` (SemEval *training* pairs, 2,431 in 16 language
- * pairs): Pearson against the annotators' score 0.5754 at 4,096, 0.5775 at 16,384, 0.5784 at
+ * pairs): Pearson against the annotators' score (feature version 2) 0.5754 at 4,096, 0.5775 at 16,384, 0.5784 at
  * 65,536: within noise, and 65,536 flipped one hard negative of examples/articles (ECB pause
  * above an ECB cut translation in raw similarity, 0.367 vs 0.363). The sparse index read
  * about a third fewer postings at 65,536 (1,000-character articles, 30k: p50 2.6 → 2.2 ms).

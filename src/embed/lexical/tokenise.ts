@@ -12,7 +12,15 @@ export interface Token {
   capitalised: boolean;
   /** First token of a sentence, title or line: capitalisation says nothing there. */
   sentenceStart: boolean;
+  /**
+   * What stands between this token and the one before: spaces only, one hyphen (Meridian-3,
+   * Pyrénées-Orientales), or anything else (punctuation, a line break, the start of the text).
+   * Words of one name follow each other with nothing but a space or a hyphen between them.
+   */
+  separatedBy: Separator;
 }
+
+export type Separator = 'space' | 'hyphen' | 'other';
 
 const LETTER = 1;
 const MARK = 2;
@@ -74,10 +82,14 @@ function digitsAt(text: string, i: number, count: number): boolean {
  * (hyphenated words are split: NATO-Chef → NATO, Chef); numbers are digits with thousands
  * groups and a decimal part (1,000 / 1.000 / 1 000 / 3,5 / 12.5).
  */
-export function scanTokens(text: string, visit: (text: string, isNumber: boolean, capitalised: boolean, sentenceStart: boolean) => void): void {
+export function scanTokens(
+  text: string,
+  visit: (text: string, isNumber: boolean, capitalised: boolean, sentenceStart: boolean, separatedBy: Separator) => void,
+): void {
   let sentenceStart = true;
   const length = text.length;
   let i = 0;
+  let previousEnd = -1;
   while (i < length) {
     const bits = classAt(text, i);
     if ((bits & LETTER) !== 0) {
@@ -92,8 +104,9 @@ export function scanTokens(text: string, visit: (text: string, isNumber: boolean
           i += 1 + widthAt(text, i + 1);
         } else break;
       }
-      visit(text.slice(start, i), false, (bits & UPPER) !== 0, sentenceStart);
+      visit(text.slice(start, i), false, (bits & UPPER) !== 0, sentenceStart, separatorOf(text, previousEnd, start));
       sentenceStart = false;
+      previousEnd = i;
     } else if ((bits & DIGIT) !== 0) {
       const start = i;
       while (i < length && (classAt(text, i) & DIGIT) !== 0) i += widthAt(text, i);
@@ -104,8 +117,9 @@ export function scanTokens(text: string, visit: (text: string, isNumber: boolean
         i += 1;
         while (i < length && (classAt(text, i) & DIGIT) !== 0) i += widthAt(text, i);
       }
-      visit(text.slice(start, i), true, false, sentenceStart);
+      visit(text.slice(start, i), true, false, sentenceStart, separatorOf(text, previousEnd, start));
       sentenceStart = false;
+      previousEnd = i;
     } else {
       if ((bits & BREAK) !== 0) sentenceStart = true;
       i += widthAt(text, i);
@@ -113,8 +127,18 @@ export function scanTokens(text: string, visit: (text: string, isNumber: boolean
   }
 }
 
+function separatorOf(text: string, from: number, to: number): Separator {
+  if (from < 0 || to === from) return 'other';
+  if (to === from + 1 && (text.charCodeAt(from) === 45 || text.charCodeAt(from) === 0x2011)) return 'hyphen';
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code !== 32 && code !== 9 && code !== 0xa0 && code !== 0x202f) return 'other';
+  }
+  return 'space';
+}
+
 export function tokenise(text: string): Token[] {
   const tokens: Token[] = [];
-  scanTokens(text, (token, isNumber, capitalised, sentenceStart) => tokens.push({ text: token, isNumber, capitalised, sentenceStart }));
+  scanTokens(text, (token, isNumber, capitalised, sentenceStart, separatedBy) => tokens.push({ text: token, isNumber, capitalised, sentenceStart, separatedBy }));
   return tokens;
 }

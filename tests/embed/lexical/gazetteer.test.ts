@@ -41,6 +41,21 @@ describe('gazetteer matching', () => {
     expect(places(SMALL, 'Mali and Malinowski', 'en')).toEqual(['geo:ML']);
   });
 
+  it('prefers a country to a town of the same name', () => {
+    const gazetteer = Gazetteer.fromPlaces(['france\tgeo:city:franca\tfr', 'france\tgeo:FR\t*']);
+    expect(places(gazetteer, 'La France a envoyé des avions.', 'fr')).toEqual(['geo:FR']);
+  });
+
+  it('reports what an inflected form adds to the place word', () => {
+    const words = tokenise('Rozmowy w Brukseli i w Bruksela').filter((t) => !t.isNumber);
+    const matches = SMALL.match(
+      words.map((w) => w.text),
+      words.map((w) => w.capitalised),
+      'pl',
+    );
+    expect(matches.map((m) => m.ending)).toEqual(['i', 'a']);
+  });
+
   it('maps country and region names of the shipped table across languages', () => {
     const gazetteer = loadGazetteer(defaultLexiconDir());
     expect(places(gazetteer, 'Węgry i Polska', 'pl')).toEqual(places(gazetteer, 'Ungarn und Polen', 'de'));

@@ -16,17 +16,17 @@ const cosine = dot; // the vectors are unit length
 const FLOOD_PL: EmbedInput = {
   lang: 'pl',
   title: 'Powódź w Bawarii: tysiące ewakuowanych',
-  text: 'Po ulewnych deszczach rzeka wylała w Bawarii. Strażacy ewakuowali 3000 mieszkańców, a premier regionu Markus Söder odwiedził zalane miasto we wtorek.',
+  text: 'Po ulewnych deszczach rzeka wylała w Bawarii. Strażacy ewakuowali 3000 mieszkańców, a premier regionu Markus Söder odwiedził we wtorek zalany Regensburg.',
 };
 const FLOOD_DE: EmbedInput = {
   lang: 'de',
   title: 'Hochwasser in Bayern: Tausende evakuiert',
-  text: 'Nach heftigen Regenfällen ist der Fluss in Bayern über die Ufer getreten. Die Feuerwehr hat 3000 Einwohner evakuiert, Ministerpräsident Markus Söder besuchte am Dienstag die überflutete Stadt.',
+  text: 'Nach heftigen Regenfällen ist der Fluss in Bayern über die Ufer getreten. Die Feuerwehr hat 3000 Einwohner evakuiert, Ministerpräsident Markus Söder besuchte am Dienstag das überflutete Regensburg.',
 };
 const FLOOD_EN: EmbedInput = {
   lang: 'en',
   title: 'Flood in Bavaria: thousands evacuated',
-  text: 'After heavy rain the river burst its banks in Bavaria. Firefighters evacuated 3,000 residents, and the state premier Markus Söder visited the flooded town on Tuesday.',
+  text: 'After heavy rain the river burst its banks in Bavaria. Firefighters evacuated 3,000 residents, and the state premier Markus Söder visited flooded Regensburg on Tuesday.',
 };
 const BUDGET_PL: EmbedInput = {
   lang: 'pl',

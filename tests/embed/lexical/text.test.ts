@@ -36,6 +36,20 @@ describe('tokenising', () => {
     expect(third).toMatchObject({ text: 'przemawiał', capitalised: false });
     expect(fifth).toMatchObject({ text: 'Rutte', capitalised: true, sentenceStart: false });
   });
+
+  it('tells what separates a token from the one before it', () => {
+    const tokens = tokenise('Der Satellit Meridian-3 startete in Kourou (Guayana).');
+    expect(tokens.map((t) => `${t.text}:${t.separatedBy}`)).toEqual([
+      'Der:other',
+      'Satellit:space',
+      'Meridian:space',
+      '3:hyphen',
+      'startete:space',
+      'in:space',
+      'Kourou:space',
+      'Guayana:other',
+    ]);
+  });
 });
 
 describe('numbers', () => {

@@ -136,7 +136,10 @@ export interface StoryDetectorOptions {
   archiveDir?: string;
 }
 
-/** Every option checked and defaulted (the embedder's threshold filled in). */
+/**
+ * Every option checked and defaulted (the embedder's threshold filled in). `recluster()`
+ * changes the threshold and time window in place; everything else is fixed.
+ */
 export interface DetectorSettings {
   similarityThreshold: number;
   /** ms; Infinity: no limit. */

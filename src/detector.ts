@@ -103,8 +103,6 @@ export interface StoryMatch {
 export class StoryDetector {
   readonly embedder: Embedder;
   private readonly settings: DetectorSettings;
-  private threshold: number;
-  private windowMs: number;
   readonly activeWindowMs: number;
 
   private store: MemoryArticleStore;
@@ -125,14 +123,12 @@ export class StoryDetector {
   private constructor(embedder: Embedder, options: StoryDetectorOptions) {
     this.embedder = embedder;
     this.settings = resolveDetectorOptions(options, embedder);
-    this.threshold = this.settings.similarityThreshold;
-    this.windowMs = this.settings.timeWindowMs;
     this.activeWindowMs = this.settings.activeWindowMs;
     this.archive = this.settings.archiveDir ? new FileStoryArchive(this.settings.archiveDir) : new MemoryStoryArchive();
     this.store = new MemoryArticleStore(this.storeOptions());
     this.space = new ComparisonSpace(embedder.dimension, { weighting: this.settings.collectionWeighting, calibration: this.settings.calibration });
     this.stories = new LiveStories(
-      { threshold: this.threshold, timeWindowMs: this.windowMs, cohesion: this.settings.linkageCohesion },
+      { threshold: this.settings.similarityThreshold, timeWindowMs: this.settings.timeWindowMs, cohesion: this.settings.linkageCohesion },
       (i) => this.store.article(i)!.id,
     );
   }
@@ -154,7 +150,7 @@ export class StoryDetector {
 
   /** Average (calibrated) similarity at which articles join one story. */
   get similarityThreshold(): number {
-    return this.threshold;
+    return this.settings.similarityThreshold;
   }
 
   /** How stories are compared when merging: 0 average linkage .. 1 centroid cosine (see the option). */
@@ -164,7 +160,7 @@ export class StoryDetector {
 
   /** Largest time span of one story, in ms (Infinity: none). */
   get timeWindowMs(): number {
-    return this.windowMs;
+    return this.settings.timeWindowMs;
   }
 
   /**
@@ -206,8 +202,7 @@ export class StoryDetector {
     const storyFirst = snapshot.articles.map((_, i) => this.stories.firstOf(i));
     return {
       embedder: { id: this.embedder.id, dimension: this.embedder.dimension, vectorKind: vectorKindOf(this.embedder) },
-      // recluster() may have changed the threshold and time window since creation.
-      options: { ...savedOptionsOf(this.settings), similarityThreshold: this.threshold, timeWindowDays: Number.isFinite(this.windowMs) ? this.windowMs / DAY_MS : null },
+      options: savedOptionsOf(this.settings),
       ...snapshot,
       stories: { storyFirst, clock: Number.isFinite(this.clock) ? this.clock : null },
       archive: this.archive instanceof FileStoryArchive ? { dir: this.settings.archiveDir! } : { stories: this.archive.all() },
@@ -432,14 +427,14 @@ export class StoryDetector {
   recluster(options: ReclusterOptions = {}): Promise<StoryChange[]> {
     return this.enqueue(() => {
       throwIfAborted(options.signal);
-      const threshold = checkThreshold(options.similarityThreshold ?? this.threshold);
+      const threshold = checkThreshold(options.similarityThreshold ?? this.settings.similarityThreshold);
       const windowMs =
-        options.timeWindowDays === undefined ? this.windowMs : checkDays('timeWindowDays', options.timeWindowDays) * DAY_MS;
+        options.timeWindowDays === undefined ? this.settings.timeWindowMs : checkDays('timeWindowDays', options.timeWindowDays) * DAY_MS;
       if (this.space.stale) this.refreshSpace();
       this.described.clear();
       const changes = this.stories.recluster({ threshold, timeWindowMs: windowMs, cohesion: this.settings.linkageCohesion }, this.linkageSpace(), this.timeOf, this.neighborsOf);
-      this.threshold = threshold;
-      this.windowMs = windowMs;
+      this.settings.similarityThreshold = threshold;
+      this.settings.timeWindowMs = windowMs;
       this.storyCache = undefined;
       return changes;
     });
@@ -553,7 +548,7 @@ export class StoryDetector {
         }
       }
       const similarity = total / story.articleIds.length;
-      matches.push({ story, similarity, sameStory: similarity >= this.threshold, closestArticleId: closest });
+      matches.push({ story, similarity, sameStory: similarity >= this.settings.similarityThreshold, closestArticleId: closest });
     }
     matches.sort((a, b) => b.similarity - a.similarity);
     const top = matches.slice(0, options.limit ?? 5);

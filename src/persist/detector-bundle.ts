@@ -236,37 +236,37 @@ function encodeVectors(vectors: readonly EmbeddingVector[], dimension: number): 
 
 function encodeSparseVectors(vectors: readonly EmbeddingVector[]): { bytes: Buffer; nonZeros: number } {
   const sparse = vectors.map((v) => (v instanceof Float32Array ? sparseFromDense(v) : v));
-  const nonZeros = sparse.reduce((sum, v) => sum + v.indices.length, 0);
-  const out = Buffer.alloc(4 * sparse.length + 8 * nonZeros);
-  let indexAt = 4 * sparse.length;
-  let valueAt = indexAt + 4 * nonZeros;
-  sparse.forEach((vector, i) => {
-    out.writeUInt32LE(vector.indices.length, 4 * i);
-    for (let k = 0; k < vector.indices.length; k++) {
-      out.writeUInt32LE(vector.indices[k]!, indexAt);
-      out.writeFloatLE(vector.values[k]!, valueAt);
-      indexAt += 4;
-      valueAt += 4;
-    }
-  });
-  return { bytes: out, nonZeros };
+  const { bytes, total } = encodeLists(sparse.map((v) => ({ keys: v.indices, values: v.values })), 'float32');
+  return { bytes, nonZeros: total };
 }
 
 function encodeNeighbors(lists: readonly NeighborList[]): { bytes: Buffer; edges: number } {
-  const edges = lists.reduce((sum, list) => sum + list.positions.length, 0);
-  const out = Buffer.alloc(4 * lists.length + 12 * edges);
-  let positionAt = 4 * lists.length;
-  let similarityAt = positionAt + 4 * edges;
+  const { bytes, total } = encodeLists(lists.map((l) => ({ keys: l.positions, values: l.similarities })), 'float64');
+  return { bytes, edges: total };
+}
+
+// Lists of (u32 key, value) pairs, as vectors.sparse and neighbors.bin store them: u32 length
+// of each list, then every key (u32), then every value (f32 or f64), little-endian.
+function encodeLists(
+  lists: ReadonlyArray<{ keys: ArrayLike<number>; values: ArrayLike<number> }>,
+  valueType: 'float32' | 'float64',
+): { bytes: Buffer; total: number } {
+  const total = lists.reduce((sum, list) => sum + list.keys.length, 0);
+  const valueBytes = valueType === 'float32' ? 4 : 8;
+  const out = Buffer.alloc(4 * lists.length + (4 + valueBytes) * total);
+  let keyAt = 4 * lists.length;
+  let valueAt = keyAt + 4 * total;
   lists.forEach((list, i) => {
-    out.writeUInt32LE(list.positions.length, 4 * i);
-    for (let k = 0; k < list.positions.length; k++) {
-      out.writeUInt32LE(list.positions[k]!, positionAt);
-      out.writeDoubleLE(list.similarities[k]!, similarityAt);
-      positionAt += 4;
-      similarityAt += 8;
+    out.writeUInt32LE(list.keys.length, 4 * i);
+    for (let k = 0; k < list.keys.length; k++) {
+      out.writeUInt32LE(list.keys[k]!, keyAt);
+      if (valueType === 'float32') out.writeFloatLE(list.values[k]!, valueAt);
+      else out.writeDoubleLE(list.values[k]!, valueAt);
+      keyAt += 4;
+      valueAt += valueBytes;
     }
   });
-  return { bytes: out, edges };
+  return { bytes: out, total };
 }
 
 // ---- decoding and validation ---------------------------------------------------------

@@ -23,11 +23,6 @@ export function isSparseVector(vector: EmbeddingVector): vector is SparseVector 
   return !(vector instanceof Float32Array);
 }
 
-/** Number of stored entries: non-zeros of a sparse vector, the length of a dense one. */
-export function storedLength(vector: EmbeddingVector): number {
-  return vector instanceof Float32Array ? vector.length : vector.indices.length;
-}
-
 /** The non-zero entries of a dense vector. */
 export function sparseFromDense(dense: Float32Array): SparseVector {
   let count = 0;

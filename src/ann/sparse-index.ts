@@ -73,6 +73,10 @@ const ROUNDING_SLACK = 1e-9;
 const RESCORE_COST_PER_ENTRY = 8;
 // Labels rescored at a checkpoint per neighbour asked for, to find k that score well.
 const LEADERS_PER_NEIGHBOR = 4;
+// Summing every label's partial score without tracking which were seen pays once the
+// query's lists hold this many postings per stored vector (most labels get seen anyway;
+// tracking costs a branch and a store per posting, about half again the reading's time).
+const EVERY_LABEL_POSTINGS_PER_LABEL = 4;
 // `#blocked` values: live labels are 0.
 const DELETED = 1;
 const EXCLUDED = 2;
@@ -367,6 +371,12 @@ export class SparseIndex implements AnnIndex {
     const seen = this.#seen;
     const touched = this.#touched;
     const blocked = this.#blocked;
+    const labelCount = this.#idMap.labelCount;
+    // When the query's lists are long enough to reach most stored vectors, remembering which
+    // ones were seen costs more than it saves (a branch and a store per posting): partial
+    // scores are then summed for all labels, and the passes that look for leaders and
+    // candidates go over every label instead of the seen ones.
+    const everyLabel = postingsInQueryLists >= EVERY_LABEL_POSTINGS_PER_LABEL * labelCount;
     const leaders = new TopK(LEADERS_PER_NEIGHBOR * wanted);
     const kth = new TopK(wanted);
     let touchedCount = 0;
@@ -386,9 +396,16 @@ export class SparseIndex implements AnnIndex {
       // read before (doubling points, so that many short lists still get checkpoints).
       sinceCheckpoint += length;
       const readBeforeLastCheckpoint = postingsScanned + length - sinceCheckpoint;
-      if (touchedCount >= wanted && (2 * length >= touchedCount || (sinceCheckpoint >= touchedCount && sinceCheckpoint >= readBeforeLastCheckpoint))) {
+      const pass = everyLabel ? labelCount : touchedCount;
+      // With every label summed, phase 2 needs no fresh θ (it rules labels out by partial +
+      // rest, unseen ones included): once the unread lists cannot lift a label with nothing
+      // read to the last θ, phase 1 is over without another checkpoint.
+      if (everyLabel && rest[read]! + ROUNDING_SLACK < threshold) break;
+      if (pass >= wanted && (2 * length >= pass || (sinceCheckpoint >= pass && sinceCheckpoint >= readBeforeLastCheckpoint))) {
         sinceCheckpoint = 0;
-        const seenEligible = bestPartials(touchedCount, touched, partial, blocked, seen, leaders);
+        const seenEligible = everyLabel
+          ? bestPartialsOfAll(labelCount, partial, blocked, leaders)
+          : bestPartials(touchedCount, touched, partial, blocked, seen, leaders);
         if (leaders.length >= wanted) {
           // k distinct vectors reach the k-th best exact score of the leaders, so it is a
           // lower bound on the true k-th. Partial scores still miss the unread lists, so
@@ -397,10 +414,11 @@ export class SparseIndex implements AnnIndex {
           for (let i = 0; i < leaders.length; i++) kth.offer(this.#exactScore(leaders.labelAt(i)), leaders.labelAt(i));
           candidatesRescored += leaders.length;
           threshold = Math.max(threshold, kth.lowestScore);
-          if (rest[read]! + ROUNDING_SLACK < threshold || seenEligible === eligible) break;
+          if (rest[read]! + ROUNDING_SLACK < threshold || (!everyLabel && seenEligible === eligible)) break;
         }
       }
-      touchedCount = accumulate(this.#postingLabels[list]!, this.#postingValues[list]!, length, weights[order[read]!]!, partial, seen, touched, touchedCount);
+      if (everyLabel) accumulateAll(this.#postingLabels[list]!, this.#postingValues[list]!, length, weights[order[read]!]!, partial);
+      else touchedCount = accumulate(this.#postingLabels[list]!, this.#postingValues[list]!, length, weights[order[read]!]!, partial, seen, touched, touchedCount);
       postingsScanned += length;
     }
     const everyListRead = read === listCount;
@@ -411,17 +429,30 @@ export class SparseIndex implements AnnIndex {
     const candidates = this.#candidates;
     const rowCost = RESCORE_COST_PER_ENTRY * (this.#entryCount / Math.max(1, this.#idMap.labelCount));
     let candidateCount = 0;
-    for (let c = 0; c < touchedCount; c++) {
-      const label = touched[c]!;
-      if (blocked[label] === 0 && partial[label]! + rest[read]! + ROUNDING_SLACK >= threshold) candidates[candidateCount++] = label;
-      else seen[label] = RULED_OUT;
+    if (everyLabel) {
+      // Unseen labels (partial 0) are candidates too while rest ≥ θ; marking the candidates
+      // SEEN lets the reading below skip everything else.
+      for (let label = 0; label < labelCount; label++) {
+        if (blocked[label] === 0 && partial[label]! + rest[read]! + ROUNDING_SLACK >= threshold) {
+          candidates[candidateCount++] = label;
+          seen[label] = SEEN;
+        }
+      }
+    } else {
+      for (let c = 0; c < touchedCount; c++) {
+        const label = touched[c]!;
+        if (blocked[label] === 0 && partial[label]! + rest[read]! + ROUNDING_SLACK >= threshold) candidates[candidateCount++] = label;
+        else seen[label] = RULED_OUT;
+      }
     }
     let sinceFilter = 0;
     while (read < listCount && candidateCount * rowCost > restLength[read]!) {
       const list = lists[order[read]!]!;
       const length = postingLength[list]!;
       sinceFilter += length;
-      accumulateSeen(this.#postingLabels[list]!, this.#postingValues[list]!, length, weights[order[read]!]!, partial, seen);
+      // While most labels are candidates, summing all of them is cheaper than asking each.
+      if (everyLabel && 2 * candidateCount >= labelCount) accumulateAll(this.#postingLabels[list]!, this.#postingValues[list]!, length, weights[order[read]!]!, partial);
+      else accumulateSeen(this.#postingLabels[list]!, this.#postingValues[list]!, length, weights[order[read]!]!, partial, seen);
       postingsScanned += length;
       read++;
       if (2 * sinceFilter >= candidateCount || read === listCount) {
@@ -451,16 +482,22 @@ export class SparseIndex implements AnnIndex {
     if (everyListRead) {
       // Each unseen vector shares no dimension with the query and scores exactly 0, which
       // may still beat negative scores or fill a short answer. Labels ascend, so once
-      // (0, label) cannot enter, no later label can.
-      const labelCount = this.#idMap.labelCount;
+      // (0, label) cannot enter, no later label can. With every label summed, "unseen" is
+      // not tracked: the labels not rescored above are scored exactly here instead.
       for (let label = 0; label < labelCount && best.accepts(0, label); label++) {
-        if (seen[label] === 0 && blocked[label] === 0) best.offer(0, label);
+        if (seen[label] !== 0 || blocked[label] !== 0) continue;
+        best.offer(everyLabel ? this.#exactScore(label) : 0, label);
       }
     }
-    for (let c = 0; c < touchedCount; c++) {
-      const label = touched[c]!;
-      partial[label] = 0;
-      seen[label] = 0;
+    if (everyLabel) {
+      partial.fill(0, 0, labelCount);
+      seen.fill(0, 0, labelCount);
+    } else {
+      for (let c = 0; c < touchedCount; c++) {
+        const label = touched[c]!;
+        partial[label] = 0;
+        seen[label] = 0;
+      }
     }
     for (let t = 0; t < queryIndices.length; t++) queryByDimension[queryIndices[t]!] = 0;
     this.#stats = { postingsInQueryLists, postingsScanned, candidatesRescored };
@@ -576,6 +613,11 @@ function accumulate(
   return count;
 }
 
+// ... or of every label, when the lists reach most of them anyway ...
+function accumulateAll(labels: Uint32Array, values: Float32Array, length: number, weight: number, partial: Float64Array): void {
+  for (let p = 0; p < length; p++) partial[labels[p]!]! += weight * values[p]!;
+}
+
 // ... or into those of the labels still in the running only.
 function accumulateSeen(labels: Uint32Array, values: Float32Array, length: number, weight: number, partial: Float64Array, seen: Uint8Array): void {
   for (let p = 0; p < length; p++) {
@@ -595,6 +637,23 @@ function bestPartials(count: number, labels: Uint32Array, partial: Float64Array,
   for (let c = 0; c < count; c++) {
     const label = labels[c]!;
     if (blocked[label] !== 0 || seen[label] !== SEEN) continue;
+    eligible++;
+    const score = partial[label]!;
+    if (score > bar) {
+      into.offer(score, label);
+      if (into.length === into.capacity) bar = into.lowestScore;
+    }
+  }
+  return eligible;
+}
+
+// bestPartials over every live, not excluded label (the mode without seen-tracking).
+function bestPartialsOfAll(labelCount: number, partial: Float64Array, blocked: Uint8Array, into: TopK): number {
+  into.clear();
+  let eligible = 0;
+  let bar = -Infinity;
+  for (let label = 0; label < labelCount; label++) {
+    if (blocked[label] !== 0) continue;
     eligible++;
     const score = partial[label]!;
     if (score > bar) {

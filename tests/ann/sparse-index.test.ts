@@ -120,6 +120,38 @@ describe('SparseIndex', () => {
       expect(prunedSearches).toBeLessThan(3 * queries.length);
     });
 
+    it('answers exactly when the query reaches most stored vectors (every label summed, none tracked)', () => {
+      // 40 dimensions, ~24 signed non-zeros each: every query's lists hold several postings
+      // per stored vector, the case where the index sums all labels instead of tracking them.
+      const dimension = 40;
+      const vectors = skewedSparseVectors(900, dimension, 51, { hotDimensions: 8, rareFeatures: 20 });
+      const queries = skewedSparseVectors(40, dimension, 52, { hotDimensions: 8, rareFeatures: 20 });
+      const random = seededRandom(53);
+      const index = new SparseIndex(dimension);
+      const reference = new BruteForce();
+      vectors.forEach((vector, i) => {
+        index.add(`v${i}`, vector);
+        reference.add(`v${i}`, vector);
+      });
+      const checkQueries = () => {
+        queries.forEach((query, q) => {
+          const k = [1, 10, 40, index.size + 5][q % 4]!;
+          const live = index.ids();
+          const exclude = new Set(q % 3 === 0 ? [live[q % live.length]!, live[(7 * q) % live.length]!] : []);
+          expectSameNeighbours(index.search(query, k, { exclude }), reference.search(query, k, exclude));
+          expect(index.lastSearchStats.postingsInQueryLists).toBeGreaterThanOrEqual(4 * index.size);
+        });
+      };
+      checkQueries();
+      for (const id of index.ids()) {
+        if (random() < 0.4) {
+          index.delete(id);
+          reference.delete(id);
+        }
+      }
+      checkQueries();
+    });
+
     it('returns exactly what brute force returns on small collections, for every k up to their size', () => {
       const random = seededRandom(41);
       const randomVector = (dimension: number): SparseVector => {

@@ -11,10 +11,12 @@
 //   npm run bench:feed -- --json             the same, as JSON on stdout
 //   npm run bench:feed -- --days 10 --per-day 500 --skip-og   a quicker run
 //
-// Memory figures are taken after a forced garbage collection (the script re-runs itself
-// under node --expose-gc when needed).
+// The feed runs on the built package (`npm run build` first), each configuration in a child
+// process (feed-child.mjs) under node --expose-gc, so memory is measured after a forced
+// garbage collection and without the TypeScript loader.
 
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,14 +30,6 @@ import { bcubed } from './lib/metrics.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText } from './lib/report.js';
 import { frequentWords } from './lib/synthetic.js';
 
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) {
-  // Re-run under --expose-gc so memory is measured after a full collection.
-  const script = fileURLToPath(import.meta.url);
-  execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(0);
-}
-
 const { values: args } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
@@ -44,8 +38,6 @@ const { values: args } = parseArgs({
     'skip-og': { type: 'boolean', default: false },
     'skip-feed': { type: 'boolean', default: false },
     out: { type: 'string' },
-    // Internal: run one feed configuration in this (fresh) process and print its result.
-    'feed-child': { type: 'string' },
   },
 });
 
@@ -196,51 +188,25 @@ function* generatedFeed(days: number, perDay: number, seed: number): Generator<{
   }
 }
 
-async function feed(embedder: Embedder, days: number, perDay: number, activeWindowDays: number): Promise<{ memory: DayMemory[]; seconds: number }> {
-  const archiveDir = await mkdtemp(join(tmpdir(), 'samestory-feed-'));
-  try {
-    const detector = await StoryDetector.create({ embedder, activeWindowDays, ...(Number.isFinite(activeWindowDays) ? { archiveDir } : {}) });
-    const memory: DayMemory[] = [];
-    const started = performance.now();
-    let archived = 0;
-    for (const { day, hour, articles } of generatedFeed(days, perDay, 5)) {
-      const { changes } = await detector.add(articles);
-      archived += changes.filter((c) => c.type === 'archived').length;
-      if (hour === 23) {
-        gc!();
-        const usage = process.memoryUsage();
-        memory.push({
-          day: day + 1,
-          active: detector.size,
-          archived,
-          rssMiB: Math.round(usage.rss / MiB),
-          heapMiB: Math.round(usage.heapUsed / MiB),
-          externalMiB: Math.round((usage.external + usage.arrayBuffers) / MiB),
-        });
-        log(`  window ${activeWindowDays} d, day ${day + 1}: ${detector.size} active, rss ${memory.at(-1)!.rssMiB} MiB`);
-      }
-    }
-    return { memory, seconds: Math.round(secondsSince(started) * 10) / 10 };
-  } finally {
-    await rm(archiveDir, { recursive: true, force: true });
-  }
-}
-
 const embedder = await defaultEmbedder();
-if (args['feed-child'] !== undefined) {
-  const result = await feed(embedder, Number(args.days), Number(args['per-day']), Number(args['feed-child']));
-  process.stdout.write(JSON.stringify(result) + '\n');
-  process.exit(0);
+
+/** Writes the generated feed as one JSON line per hour, for the feed children to stream. */
+function writeFeed(file: string, days: number, perDay: number): void {
+  const lines: string[] = [];
+  for (const hour of generatedFeed(days, perDay, 5)) lines.push(JSON.stringify(hour));
+  writeFileSync(file, lines.join('\n') + '\n');
 }
 
-/** Each feed runs in a process of its own, so one run's garbage cannot count against the other. */
-function feedInChild(activeWindowDays: number): { memory: DayMemory[]; seconds: number } {
-  const script = fileURLToPath(import.meta.url);
-  const out = execFileSync(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', script, '--feed-child', String(activeWindowDays), '--days', args.days!, '--per-day', args['per-day']!],
-    { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * MiB },
-  );
+/**
+ * Each feed runs in a process of its own on the built package (see feed-child.mjs), so one
+ * run's garbage cannot count against the other and the TypeScript loader counts in neither.
+ */
+function feedInChild(feedFile: string, activeWindowDays: number): { memory: DayMemory[]; seconds: number } {
+  const child = fileURLToPath(new URL('./feed-child.mjs', import.meta.url));
+  const out = execFileSync(process.execPath, ['--expose-gc', child, feedFile, String(activeWindowDays)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * MiB,
+  });
   return JSON.parse(out.toString('utf8')) as { memory: DayMemory[]; seconds: number };
 }
 
@@ -278,19 +244,28 @@ if (!args['skip-og']) {
 if (!args['skip-feed']) {
   const days = Number(args.days);
   const perDay = Number(args['per-day']);
-  log(`simulated feed: ${days} days x ${perDay} articles, 7-day window + file archive …`);
-  const windowed = feedInChild(7);
-  log(`simulated feed: the same with no window (baseline) …`);
-  const unbounded = feedInChild(Infinity);
+  const feedDir = await mkdtemp(join(tmpdir(), 'samestory-feed-data-'));
+  const feedFile = join(feedDir, 'feed.jsonl');
+  let windowed: { memory: DayMemory[]; seconds: number };
+  let unbounded: { memory: DayMemory[]; seconds: number };
+  try {
+    writeFeed(feedFile, days, perDay);
+    log(`simulated feed: ${days} days x ${perDay} articles, 7-day window + file archive …`);
+    windowed = feedInChild(feedFile, 7);
+    log(`simulated feed: the same with no window (baseline) …`);
+    unbounded = feedInChild(feedFile, Infinity);
+  } finally {
+    await rm(feedDir, { recursive: true, force: true });
+  }
   results.feed = { days, perDay, windowed, unbounded };
-  const headers = ['day', 'active (7-d window)', 'rss MiB', 'heap MiB', 'buffers MiB', 'active (no window)', 'rss MiB', 'heap MiB', 'buffers MiB', 'rss ratio'];
+  const headers = ['day', 'active (7-d window)', 'rss MiB', 'heap MiB', 'external MiB', 'active (no window)', 'rss MiB', 'heap MiB', 'external MiB', 'rss ratio'];
   const rows = windowed.memory
     .filter((m) => m.day % 5 === 0 || m.day === 1 || m.day === 7 || m.day === days)
     .map((m) => {
       const u = unbounded.memory[m.day - 1]!;
       return [m.day, m.active, m.rssMiB, m.heapMiB, m.externalMiB, u.active, u.rssMiB, u.heapMiB, u.externalMiB, Math.round((m.rssMiB / u.rssMiB) * 100) / 100];
     });
-  const note = `${days} days x ${perDay} generated articles (en/de/pl words from the frequency lists, stories of 1-15 articles within a day), added in hourly batches, each configuration in a fresh process; memory after a forced GC at the end of each day. Windowed run ${windowed.seconds} s, baseline ${unbounded.seconds} s.`;
+  const note = `${days} days x ${perDay} generated articles (en/de/pl words from the frequency lists, stories of 1-15 articles within a day), added in hourly batches, each configuration in a fresh process running the built package (dist/); memory after a forced GC at the end of each day. Windowed run ${windowed.seconds} s, baseline ${unbounded.seconds} s.`;
   markdown += `## Simulated ${days}-day feed: memory with the 7-day active window vs none\n\n${note}\n\n${markdownTable(headers, rows)}\n`;
   text += `${note}\n${textTable(headers, rows)}\n`;
 }

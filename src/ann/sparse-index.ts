@@ -56,9 +56,15 @@ export interface SparseSearchStats {
 }
 
 const DEFAULT_MAX_ELEMENTS = 1024;
-// Tombstones are compacted away once they outnumber live vectors (and there are enough of
-// them to be worth the copy), which keeps deletes amortised O(non-zeros).
+// Tombstones are compacted away once they reach a quarter of the live vectors (and there are
+// enough of them to be worth the copy): deletes stay amortised O(non-zeros), and a windowed
+// feed, which deletes as much as it adds, holds at most 1.25× its live rows and postings
+// instead of twice them.
 const MIN_TOMBSTONES_TO_COMPACT = 64;
+const MAX_TOMBSTONE_SHARE = 0.25;
+// A compaction also gives back room: arrays holding under half their capacity shrink to
+// this much over what they hold (otherwise an index keeps its high-water mark for good).
+const SHRUNK_HEADROOM = 1.25;
 const INITIAL_POSTINGS = 8;
 // Magnitude tiers per dimension: tier t holds |value| in [4^-(t+1), 4^-t), the last one
 // everything smaller. Factor-4 tiers keep each list's bound within 4× of its values.
@@ -189,7 +195,7 @@ export class SparseIndex implements AnnIndex {
     if (label === undefined) return false;
     this.#blocked[label] = DELETED;
     const tombstones = this.#idMap.deletedCount;
-    if (tombstones >= MIN_TOMBSTONES_TO_COMPACT && tombstones > this.#idMap.size) this.#compact();
+    if (tombstones >= MIN_TOMBSTONES_TO_COMPACT && tombstones > this.#idMap.size * MAX_TOMBSTONE_SHARE) this.#compact();
     return true;
   }
 
@@ -523,8 +529,8 @@ export class SparseIndex implements AnnIndex {
     let newCapacity = capacity;
     while (newCapacity < labelsNeeded) newCapacity *= 2;
     const labelCount = this.#idMap.labelCount;
-    this.#rowStart = grown(this.#rowStart, new Uint32Array(newCapacity + 1), labelCount + 1);
-    this.#blocked = grown(this.#blocked, new Uint8Array(newCapacity), labelCount);
+    this.#rowStart = resized(this.#rowStart, new Uint32Array(newCapacity + 1), labelCount + 1);
+    this.#blocked = resized(this.#blocked, new Uint8Array(newCapacity), labelCount);
     // Scratch arrays are all zeros between searches: nothing to copy.
     this.#partial = new Float64Array(newCapacity);
     this.#seen = new Uint8Array(newCapacity);
@@ -540,8 +546,8 @@ export class SparseIndex implements AnnIndex {
     let newCapacity = Math.max(capacity, 1);
     while (newCapacity < entriesNeeded) newCapacity *= 2;
     const used = this.#entryCount;
-    this.#rowIndices = grown(this.#rowIndices, new Uint32Array(newCapacity), used);
-    this.#rowValues = grown(this.#rowValues, new Float32Array(newCapacity), used);
+    this.#rowIndices = resized(this.#rowIndices, new Uint32Array(newCapacity), used);
+    this.#rowValues = resized(this.#rowValues, new Float32Array(newCapacity), used);
   }
 
   #compact(): void {
@@ -584,6 +590,15 @@ export class SparseIndex implements AnnIndex {
       this.#postingLength[list] = kept;
       this.#maxValue[list] = max;
       this.#minValue[list] = min;
+      if (kept * 2 < labels.length) {
+        this.#postingLabels[list] = kept === 0 ? NO_LABELS : resized(labels, new Uint32Array(Math.max(INITIAL_POSTINGS, Math.ceil(kept * SHRUNK_HEADROOM))), kept);
+        this.#postingValues[list] = kept === 0 ? NO_VALUES : resized(values, new Float32Array(this.#postingLabels[list]!.length), kept);
+      }
+    }
+    if (write * 2 < this.#rowIndices.length) {
+      const capacity = Math.max(1, Math.ceil(write * SHRUNK_HEADROOM));
+      this.#rowIndices = resized(this.#rowIndices, new Uint32Array(capacity), write);
+      this.#rowValues = resized(this.#rowValues, new Float32Array(capacity), write);
     }
     this.#blocked.fill(0);
   }
@@ -676,7 +691,7 @@ function listOf(dimension: number, value: number): number {
   return dimension * TIERS + tier;
 }
 
-function grown<T extends Uint8Array | Uint32Array | Float32Array>(old: T, into: T, used: number): T {
+function resized<T extends Uint8Array | Uint32Array | Float32Array>(old: T, into: T, used: number): T {
   into.set(old.subarray(0, used) as never);
   return into;
 }

@@ -97,7 +97,8 @@ describe('SparseIndex', () => {
       };
       for (; next < 600; next++) add(`v${next}`, vectors[next]!);
       checkQueries();
-      // Deleting most of them compacts (tombstones outnumber live vectors) and renumbers.
+      // Deleting most of them compacts (tombstones pass a quarter of the live vectors), renumbers
+      // and shrinks the arrays that deletes emptied.
       for (const id of index.ids()) {
         if (random() < 0.7) {
           index.delete(id);

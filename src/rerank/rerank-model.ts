@@ -1,0 +1,46 @@
+// The second stage's model: a logistic regression over the evidence of a pair (pair-evidence.ts)
+// giving the probability that two articles report the same story. The coefficients are
+// fitted by `npm run train:rerank` on the SemEval-2022 Task 8 *training* pairs only
+// (../shared/train, label `same_story_binary_le2`); re-run it when the embedder changes.
+
+import { EVIDENCE_FIELDS, type PairEvidence } from './pair-evidence.js';
+
+export type EvidenceField = (typeof EVIDENCE_FIELDS)[number];
+
+/** A logistic model over pair evidence: P(same story) = σ(intercept + Σ weights·evidence). */
+export interface RerankModel {
+  /** Embedder the coefficients were fitted with (the evidence depends on its space). */
+  embedderId: string;
+  intercept: number;
+  weights: Record<EvidenceField, number>;
+}
+
+/** Shipped coefficients; written by `npm run train:rerank -- --write`. */
+export const RERANK_MODEL: RerankModel = {
+  embedderId: 'lexical-pivot:v3.2:d4096',
+  intercept: -0.8278,
+  weights: {
+    cosine: -3.1745,
+    titleCosine: 2.0867,
+    bestSentence: 1.4989,
+    alignment: -6.4985,
+    sharedNames: 15.6346,
+    sharedPlaces: 26.8389,
+    sharedNumbers: 11.3969,
+    sharedConcepts: 13.7632,
+    surfaceOverlap: 1.8633,
+    shorterLength: -1.2645,
+  },
+};
+
+/** The model's linear score (log-odds of the same story). */
+export function rerankLogit(evidence: PairEvidence, model: RerankModel = RERANK_MODEL): number {
+  let logit = model.intercept;
+  for (const field of EVIDENCE_FIELDS) logit += model.weights[field] * evidence[field];
+  return logit;
+}
+
+/** Probability that the two articles report the same story, in [0, 1]. */
+export function rerankScore(evidence: PairEvidence, model: RerankModel = RERANK_MODEL): number {
+  return 1 / (1 + Math.exp(-rerankLogit(evidence, model)));
+}

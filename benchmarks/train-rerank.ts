@@ -32,6 +32,12 @@ const FOLDS = 5;
 const L2 = 1;
 /** Weight of each hard negative (see pools) against a labelled pair's 1. */
 const NEGATIVE_WEIGHT = 0.1;
+/**
+ * Weight of each ranking term (the partner above one hard negative of its query). With it
+ * the fit serves both uses of the score: a probability per pair and an order per query.
+ * Cross-validated here: weight 0 gave retrieval R@1 0.78, 1 gave 0.80 at a Pearson 0.01 lower.
+ */
+const PAIRWISE_WEIGHT = 1;
 
 const { values: args } = parseArgs({
   options: {
@@ -142,13 +148,30 @@ const hardNegatives = (keep: (pair: number) => boolean) => {
   }
   return out;
 };
+// Ranking terms: the partner's evidence minus a hard negative's, both ways round.
+const rankingTerms = (keep: (pair: number) => boolean) => {
+  const out: Array<{ row: number[]; label: number }> = [];
+  for (const query of queries) {
+    if (!keep(query.pair) || !query.top.includes(query.target)) continue;
+    const partner = rowOf(query.evidence.get(query.target)!);
+    for (const j of query.top) {
+      if (j === query.target) continue;
+      const negative = rowOf(query.evidence.get(j)!);
+      const difference = partner.map((x, k) => x - negative[k]!);
+      out.push({ row: difference, label: 1 }, { row: difference.map((x) => -x), label: 0 });
+    }
+  }
+  return out;
+};
 const fitOn = (keep: (pair: number) => boolean): LogisticFit => {
   const chosen = pairs.map((_, i) => i).filter(keep);
   const negatives = hardNegatives(keep);
-  const fitRows = [...chosen.map((i) => rows[i]!), ...negatives];
-  const fitLabels = [...chosen.map((i) => labels[i]!), ...negatives.map(() => 0)];
-  const rowWeights = [...chosen.map(() => 1), ...negatives.map(() => NEGATIVE_WEIGHT)];
-  return fitLogistic(fitRows, fitLabels, { l2: L2, rowWeights });
+  const ranking = rankingTerms(keep);
+  const fitRows = [...chosen.map((i) => rows[i]!), ...negatives, ...ranking.map((term) => term.row)];
+  const fitLabels = [...chosen.map((i) => labels[i]!), ...negatives.map(() => 0), ...ranking.map((term) => term.label)];
+  const rowWeights = [...chosen.map(() => 1), ...negatives.map(() => NEGATIVE_WEIGHT), ...ranking.map(() => PAIRWISE_WEIGHT)];
+  const differenceRows = [...chosen.map(() => false), ...negatives.map(() => false), ...ranking.map(() => true)];
+  return fitLogistic(fitRows, fitLabels, { l2: L2, rowWeights, differenceRows });
 };
 
 // ---------------------------------------------------------------- cross-validation

@@ -14,6 +14,12 @@ export interface LogisticOptions {
   iterations?: number;
   /** Per-row weights (e.g. to balance groups). @default 1 each */
   rowWeights?: readonly number[];
+  /**
+   * Rows that are differences of two items' features (a pairwise ranking term: label 1 when
+   * the first item should rank higher). They take no intercept and are scaled but not
+   * centred; the other rows set the scaling. @default none
+   */
+  differenceRows?: readonly boolean[];
 }
 
 /** Solves A x = b for a small symmetric positive definite A (Gaussian elimination with pivoting). */
@@ -39,12 +45,16 @@ export function fitLogistic(rows: readonly (readonly number[])[], labels: readon
   const l2 = options.l2 ?? 1;
   const d = rows[0]?.length ?? 0;
   const n = rows.length;
+  const isDifference = (i: number) => options.differenceRows?.[i] === true;
+  const items = rows.filter((_, i) => !isDifference(i));
   const mean = new Array<number>(d).fill(0);
   const sd = new Array<number>(d).fill(0);
-  for (const row of rows) for (let j = 0; j < d; j++) mean[j]! += row[j]! / n;
-  for (const row of rows) for (let j = 0; j < d; j++) sd[j]! += (row[j]! - mean[j]!) ** 2 / n;
+  for (const row of items) for (let j = 0; j < d; j++) mean[j]! += row[j]! / items.length;
+  for (const row of items) for (let j = 0; j < d; j++) sd[j]! += (row[j]! - mean[j]!) ** 2 / items.length;
   for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]!) || 1;
-  const z = rows.map((row) => [1, ...row.map((x, j) => (x - mean[j]!) / sd[j]!)]);
+  const z = rows.map((row, i) =>
+    isDifference(i) ? [0, ...row.map((x, j) => x / sd[j]!)] : [1, ...row.map((x, j) => (x - mean[j]!) / sd[j]!)],
+  );
   const beta = new Array<number>(d + 1).fill(0);
   for (let step = 0; step < (options.iterations ?? 50); step++) {
     const gradient = new Array<number>(d + 1).fill(0);

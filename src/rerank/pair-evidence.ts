@@ -56,6 +56,8 @@ export interface ArticleSketch {
   featureNorm: number;
   /** Letters and digits in headline and lead: short or scraped-empty pages are weak evidence. */
   length: number;
+  /** The article's language, when known. */
+  lang?: string;
 }
 
 /** Evidence about one pair of articles; every field is 0 when it cannot be measured. */
@@ -80,6 +82,22 @@ export interface PairEvidence {
   surfaceOverlap: number;
   /** log10 of the shorter article's length in letters and digits (0 below 10). */
   shorterLength: number;
+  /** ln(1 + shared numbers), as written (digits survive translation). */
+  sharedNumberCount: number;
+  /** ln(1 + shared capitalised-word prefixes). */
+  sharedWordCount: number;
+  /** Best cosine of either headline to a sentence (or the headline) of the other article. */
+  titleToLead: number;
+  /** Mean cosine of the three best-aligned sentence pairs. */
+  topAlignment: number;
+  /** 1 when the two articles' languages differ (cross-lingual cosines run lower), else 0. */
+  crossLingual: number;
+  /** `cosine` of a cross-lingual pair (0 for one language): lets the model weigh it apart. */
+  crossLingualCosine: number;
+  /** `sharedConcepts` of a cross-lingual pair (0 for one language). */
+  crossLingualConcepts: number;
+  /** `sharedNames` of a cross-lingual pair (0 for one language). */
+  crossLingualNames: number;
 }
 
 /** The evidence fields in the order the model's coefficients use. */
@@ -94,6 +112,14 @@ export const EVIDENCE_FIELDS = [
   'sharedConcepts',
   'surfaceOverlap',
   'shorterLength',
+  'sharedNumberCount',
+  'sharedWordCount',
+  'titleToLead',
+  'topAlignment',
+  'crossLingual',
+  'crossLingualCosine',
+  'crossLingualConcepts',
+  'crossLingualNames',
 ] as const satisfies ReadonlyArray<keyof PairEvidence>;
 
 /** Headline and lead: the part of an article the evidence reads. */
@@ -130,6 +156,7 @@ export async function sketchArticle(embedder: Embedder, article: NormalizedArtic
     ...(features ? { features } : {}),
     featureNorm: Math.sqrt(squared),
     length: letters,
+    ...(article.lang ? { lang: article.lang } : {}),
   };
 }
 
@@ -146,25 +173,59 @@ export function pairEvidence(a: ArticleSketch, b: ArticleSketch): PairEvidence {
     sharedConcepts: 0,
     surfaceOverlap: 0,
     shorterLength: Math.log10(Math.max(10, Math.min(a.length, b.length))) - 1,
+    sharedNumberCount: 0,
+    sharedWordCount: 0,
+    titleToLead: Math.max(titleToSentences(a.titleVector, b.sentenceVectors), titleToSentences(b.titleVector, a.sentenceVectors)),
+    topAlignment: 0,
+    crossLingual: a.lang !== undefined && b.lang !== undefined && a.lang !== b.lang ? 1 : 0,
+    crossLingualCosine: 0,
+    crossLingualConcepts: 0,
+    crossLingualNames: 0,
   };
   alignSentences(a.sentenceVectors, b.sentenceVectors, evidence);
   if (a.features && b.features && a.featureNorm > 0 && b.featureNorm > 0) shareByKind(a, b, evidence);
-  let sharedMarks = 0;
-  for (const mark of a.marks) if (b.marks.has(mark)) sharedMarks++;
+  let numbers = 0;
+  let words = 0;
+  for (const mark of a.marks) {
+    if (!b.marks.has(mark)) continue;
+    if (mark.startsWith('n:')) numbers++;
+    else words++;
+  }
   const fewer = Math.min(a.marks.size, b.marks.size);
-  evidence.surfaceOverlap = fewer > 0 ? sharedMarks / fewer : 0;
+  evidence.surfaceOverlap = fewer > 0 ? (numbers + words) / fewer : 0;
+  evidence.sharedNumberCount = Math.log1p(numbers);
+  evidence.sharedWordCount = Math.log1p(words);
+  if (evidence.crossLingual === 1) {
+    evidence.crossLingualCosine = evidence.cosine;
+    evidence.crossLingualConcepts = evidence.sharedConcepts;
+    evidence.crossLingualNames = evidence.sharedNames;
+  }
   return evidence;
 }
+
+function titleToSentences(title: EmbeddingVector | undefined, sentences: readonly EmbeddingVector[]): number {
+  let best = 0;
+  if (title) for (const sentence of sentences) best = Math.max(best, dot(title, sentence));
+  return best;
+}
+
+/** Pairs whose mean makes `topAlignment`. */
+const TOP_ALIGNED_PAIRS = 3;
 
 function alignSentences(sa: readonly EmbeddingVector[], sb: readonly EmbeddingVector[], evidence: PairEvidence): void {
   if (sa.length === 0 || sb.length === 0) return;
   const bestOfB = new Float64Array(sb.length).fill(-1);
   let sumA = 0;
   let best = -1;
+  const top = new Array<number>(TOP_ALIGNED_PAIRS).fill(-Infinity);
   for (const va of sa) {
     let bestOfThis = -1;
     for (let j = 0; j < sb.length; j++) {
       const similarity = dot(va, sb[j]!);
+      if (similarity > top[TOP_ALIGNED_PAIRS - 1]!) {
+        top[TOP_ALIGNED_PAIRS - 1] = similarity;
+        top.sort((x, y) => y - x);
+      }
       if (similarity > bestOfThis) bestOfThis = similarity;
       if (similarity > bestOfB[j]!) bestOfB[j] = similarity;
     }
@@ -175,6 +236,8 @@ function alignSentences(sa: readonly EmbeddingVector[], sb: readonly EmbeddingVe
   for (const value of bestOfB) sumB += value;
   evidence.bestSentence = best;
   evidence.alignment = (sumA / sa.length + sumB / sb.length) / 2;
+  const found = top.filter((value) => value > -Infinity);
+  evidence.topAlignment = found.reduce((sum, value) => sum + value, 0) / found.length;
 }
 
 // The cosine of the two feature lists, split by the kind of feature that carries it.
@@ -201,4 +264,12 @@ function shareByKind(a: ArticleSketch, b: ArticleSketch, evidence: PairEvidence)
         break;
     }
   }
+}
+
+/**
+ * True when the shipped model fits this embedder: its evidence needs the named features the
+ * built-in embedder lists (other embedders' cosines live on other scales, too).
+ */
+export function rerankFitsEmbedder(embedder: Embedder): boolean {
+  return listsFeatures(embedder);
 }

@@ -24,6 +24,7 @@ import { NotFoundError, throwIfAborted } from './errors.js';
 import { explainPair, type MatchExplanation } from './explain.js';
 import { rerankFitsEmbedder, sketchArticle, type ArticleSketch } from './rerank/pair-evidence.js';
 import { rerankCandidates, RERANK_CANDIDATES } from './rerank/rerank.js';
+import { SketchCache } from './rerank/sketch-cache.js';
 import { progressOf, type ProgressCallback } from './progress.js';
 import type { DetectorState } from './persist/detector-bundle.js';
 import { loadDetectorState, saveDetectorState, type LoadDetectorOptions } from './persist/detector-store.js';
@@ -140,6 +141,9 @@ export class StoryDetector {
   // Descriptions of unchanged stories, by story id: describing costs O(members × stored
   // entries), so after an add only the stories it touched are described again.
   private readonly described = new Map<string, StoryCluster>();
+  // The second stage's sketches of recently matched members (match() re-scores the same
+  // busy stories again and again in a feed).
+  private readonly sketches = new SketchCache();
   // Calls that change state run one after another: hnswlib is not safe to search while it
   // is written, and a save must see no half-done add.
   private queue: Promise<unknown> = Promise.resolve();
@@ -588,7 +592,8 @@ export class StoryDetector {
       for (const match of matches.slice(0, RERANK_CANDIDATES)) {
         throwIfAborted(signal);
         const closest = closestOf.get(match)!;
-        candidates.push({ candidate: match, sketch: await sketchArticle(this.embedder, closest.article, closest.vector) });
+        const sketch = await this.sketches.get(closest.article, () => sketchArticle(this.embedder, closest.article, closest.vector));
+        candidates.push({ candidate: match, sketch });
       }
       const reranked = rerankCandidates(querySketch, candidates).map(({ candidate, score }) => {
         candidate.score = score;

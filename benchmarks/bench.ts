@@ -347,6 +347,8 @@ function tables(format: typeof textTable): string {
           [`${d.match.active_articles} active articles of ${Math.round(d.match.mean_chars)} chars: KiB per article`, d.match.kib_per_article.toFixed(1), null, null, `≤ ${d.targets.articleKiB} KB`],
           [`match() p50 / p95 ms, ${d.match.active_articles} active (explain off)`, `${d.match.match_ms_p50.toFixed(2)} / ${d.match.match_ms_p95.toFixed(2)}`, null, null, `p50 ≤ ${d.targets.matchMsP50}`],
           ['match() p50 ms with explanations', d.match.match_explained_ms_p50.toFixed(2), null, null, '–'],
+          ['match() p50 ms without the second stage (rerank: false)', d.match.match_first_stage_ms_p50?.toFixed(2) ?? '–', null, null, '–'],
+          ['match() p50 ms, first match of each query (no member sketch kept yet)', d.match.match_cold_ms_p50?.toFixed(2) ?? '–', null, null, '–'],
         ],
       ) +
       `\n\nTemplated near-duplicates (50 stories, copies differing in one number; the issue's silent-failure case):\n\n` +

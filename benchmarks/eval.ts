@@ -27,7 +27,7 @@ import { availableEmbedders } from './lib/embedders.js';
 import { evaluateClusters, evaluatePairs, evaluateSeeds, type Metrics } from './lib/quality.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText, type Cell } from './lib/report.js';
 import { charTfidfBaseline, wordTfidfBaseline } from './lib/baselines.js';
-import { librarySystem } from './lib/library-system.js';
+import { librarySystem, rerankSystem } from './lib/library-system.js';
 import { TIME_WINDOW_DAYS, type EvalSystem } from './lib/systems.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -68,6 +68,14 @@ const clusterName = (file: string) => (resolve(file) === DEFAULT_CLUSTERS_FILE ?
 const started = performance.now();
 const { embedders, skipped } = await availableEmbedders(args.model ?? []);
 const systems: EvalSystem[] = [...embedders.map(librarySystem), wordTfidfBaseline(), charTfidfBaseline()];
+// The second stage (src/rerank) re-scores pairs and retrieval candidates; it is fitted for
+// the built-in embedder's evidence, so it is evaluated on pair files with that one only.
+const pairSystems: EvalSystem[] = [
+  ...embedders.map(librarySystem),
+  ...embedders.filter((embedder) => embedder.vectorKind === 'sparse').map(rerankSystem),
+  wordTfidfBaseline(),
+  charTfidfBaseline(),
+];
 for (const [id, why] of Object.entries(skipped)) log(`skipping ${id}: ${why}`);
 
 const datasets: Record<string, Record<string, Metrics>> = {};
@@ -75,9 +83,9 @@ const notes: Record<string, string> = {};
 // Every evaluated article, to measure how many non-zeros sparse embedders' vectors hold.
 const evaluatedArticles: EvalArticle[] = [];
 
-async function runAll(name: string, evaluate: (system: EvalSystem) => Promise<Metrics>): Promise<void> {
+async function runAll(name: string, evaluate: (system: EvalSystem) => Promise<Metrics>, among: readonly EvalSystem[] = systems): Promise<void> {
   datasets[name] = {};
-  for (const system of systems) {
+  for (const system of among) {
     const t = performance.now();
     log(`${name}: ${system.id} …`);
     datasets[name]![system.id] = await evaluate(system);
@@ -96,7 +104,7 @@ for (const file of pairFiles) {
   const { pairs, skipped: missing } = await loadPairs(file);
   for (const pair of pairs) evaluatedArticles.push(pair.first, pair.second);
   const name = pairName(file);
-  await runAll(name, (system) => evaluatePairs(system, pairs));
+  await runAll(name, (system) => evaluatePairs(system, pairs), pairSystems);
   notes[name] = `${pairs.length} pairs (${missing} with missing_text skipped); Pearson/Spearman vs sts22_style_score; retrieval: pairs with score_overall <= 2 rank all second-side texts of the file`;
 }
 

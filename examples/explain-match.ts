@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   if (!best) throw new Error('match() found no story');
   console.log(`\nmatch() for a new Spanish article: best story ${best.story.articleIds.join(', ')}`);
   console.log(`  average similarity to the story ${best.similarity.toFixed(3)} → ${best.sameStory ? 'same story' : 'not the same story'}`);
+  // The second stage's probability of the same story (it orders the matches; see MatchOptions.rerank).
+  if (best.score !== undefined) console.log(`  second-stage score ${best.score.toFixed(3)}`);
   console.log(`  compared in detail with its closest member, ${best.closestArticleId}:`);
   if (best.explanation) printExplanation(best.explanation);
 }

@@ -37,9 +37,13 @@ export function splitSentences(text: string): string[] {
     .filter((s) => s.length >= 20 && /\p{L}/u.test(s));
 }
 
-// Names and numbers survive translation nearly unchanged: a folded 5-letter prefix of a
-// capitalised word strips most case endings (Blinkena / Blinken, Pjongjangu / Pjöngjang).
-function surfaceMarks(article: NormalizedArticle): Map<string, string> {
+/**
+ * Capitalised words and numbers of an article, keyed language-independently ('w:' + folded
+ * 5-letter prefix, 'n:' + digits), each with its first surface form. Names and numbers
+ * survive translation nearly unchanged: a folded 5-letter prefix of a capitalised word strips
+ * most case endings (Blinkena / Blinken, Pjongjangu / Pjöngjang).
+ */
+export function surfaceMarks(article: Pick<NormalizedArticle, 'title' | 'text'>): Map<string, string> {
   const marks = new Map<string, string>();
   const text = `${article.title ?? ''}\n${article.text}`;
   for (const match of text.matchAll(/\p{N}+(?:[.,]\p{N}+)*|\p{Lu}[\p{L}\p{M}'-]{2,}/gu)) {

@@ -67,6 +67,9 @@ export type { StoryCluster, StoryMember } from './cluster/story-cluster.js';
 export { calibrateThreshold, precisionRecallCurve, suggestThreshold } from './calibrate.js';
 export type { ScoredPair, ThresholdPoint, CalibrationOptions, CalibrationReport, ThresholdSuggestion } from './calibrate.js';
 
+// The second stage of match(): how many candidate stories it re-scores.
+export { RERANK_CANDIDATES } from './rerank/rerank.js';
+
 // Explanations of a match.
 export type { MatchExplanation, SentencePair } from './explain.js';
 

@@ -66,7 +66,9 @@ export async function evaluatePairs(system: EvalSystem, pairs: readonly Labelled
   const queries = pairs
     .filter((pair) => pair.scoreOverall <= 2)
     .map((pair) => ({
-      similarities: candidates.map((candidate) => scorer.similarity(pair.first.id, candidate)),
+      similarities: scorer.rank
+        ? scorer.rank(pair.first.id, candidates)
+        : candidates.map((candidate) => scorer.similarity(pair.first.id, candidate)),
       target: candidates.indexOf(pair.second.id),
     }));
   const retrieval = retrievalScores(queries);

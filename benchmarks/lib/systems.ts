@@ -7,6 +7,11 @@ import type { EvalArticle } from './data.js';
 /** Similarities among a fixed set of articles, looked up by id. */
 export interface PairScorer {
   similarity(idA: string, idB: string): number;
+  /**
+   * Scores of candidates for one query, when the system ranks otherwise than by
+   * `similarity` (a second stage re-scoring the first stage's top few). Higher is better.
+   */
+  rank?(queryId: string, candidateIds: readonly string[]): number[];
 }
 
 export interface ClusterRun {

@@ -61,6 +61,21 @@ describe('evaluatePairs', () => {
     expect(metrics.recall_at_1).toBeCloseTo(0.5, 12);
     expect(metrics.mrr).toBeCloseTo((1 + 1 / 2) / 2, 12);
   });
+
+  it("retrieves by the system's own ranking when it has one (a second stage)", async () => {
+    const pairs = [pair('x1', 'y1', 1), pair('x3', 'y3', 2)];
+    const base = fixedSystem({ 'x1|y1': 0.9, 'x3|y3': 0.5, 'x3|y1': 0.7 }, []);
+    const reranking: EvalSystem = {
+      ...base,
+      async scorer(articles) {
+        const scorer = await base.scorer(articles);
+        // Puts each query's partner first, as a perfect second stage would.
+        return { ...scorer, rank: (query, candidates) => candidates.map((c) => (c.slice(1) === query.slice(1) ? 1 : 0)) };
+      },
+    };
+    expect((await evaluatePairs(base, pairs)).recall_at_1).toBeCloseTo(0.5, 12);
+    expect((await evaluatePairs(reranking, pairs)).recall_at_1).toBe(1);
+  });
 });
 
 describe('TF-IDF baselines', () => {

@@ -6,7 +6,11 @@
 //   npm run eval -- --pairs f.jsonl   only that pair file (SemEval format); likewise --clusters, --seeds
 //   npm run eval -- --quick           OG2021 cut to its first 2,000 articles (a smoke run)
 //   npm run eval -- --model <id>      also a transformers.js model from ./models (see models/README.md)
+//   npm run eval -- --lexical FILE    also the built-in embedder with other settings, from a JSON file
+//                                     {"label", "settings": Partial<FeatureSettings>, "threshold"} (e.g. the
+//                                     values shipped before `npm run train`: benchmarks/settings/swept-v3.json)
 
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,7 +26,8 @@ import {
   type ClusterSet,
   type EvalArticle,
 } from './lib/data.js';
-import { isSparseVector, MAX_NON_ZEROS } from '../src/index.js';
+import { isSparseVector, LexicalEmbedder, MAX_NON_ZEROS } from '../src/index.js';
+import type { FeatureSettings } from '../src/embed/lexical/features.js';
 import { availableEmbedders } from './lib/embedders.js';
 import { evaluateClusters, evaluatePairs, evaluateSeeds, type Metrics } from './lib/quality.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText, type Cell } from './lib/report.js';
@@ -41,6 +46,7 @@ const { values: args } = parseArgs({
     clusters: { type: 'string', multiple: true },
     seeds: { type: 'string' },
     model: { type: 'string', multiple: true },
+    lexical: { type: 'string', multiple: true },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -67,16 +73,30 @@ const clusterName = (file: string) => (resolve(file) === DEFAULT_CLUSTERS_FILE ?
 
 const started = performance.now();
 const { embedders, skipped } = await availableEmbedders(args.model ?? []);
-const systems: EvalSystem[] = [...embedders.map(librarySystem), wordTfidfBaseline(), charTfidfBaseline()];
+const variants = await Promise.all((args.lexical ?? []).map(lexicalVariant));
+const variantSystems = variants.map((variant) => librarySystem(variant.embedder, { id: variant.label, similarityThreshold: variant.threshold }));
+const systems: EvalSystem[] = [
+  ...embedders.map((embedder) => librarySystem(embedder)),
+  ...variantSystems,
+  wordTfidfBaseline(),
+  charTfidfBaseline(),
+];
 // The second stage (src/rerank) re-scores pairs and retrieval candidates; it is fitted for
 // the built-in embedder's evidence, so it is evaluated on pair files with that one only.
 const pairSystems: EvalSystem[] = [
-  ...embedders.map(librarySystem),
+  ...embedders.map((embedder) => librarySystem(embedder)),
   ...embedders.filter((embedder) => embedder.vectorKind === 'sparse').map(rerankSystem),
+  ...variantSystems,
   wordTfidfBaseline(),
   charTfidfBaseline(),
 ];
 for (const [id, why] of Object.entries(skipped)) log(`skipping ${id}: ${why}`);
+
+/** The built-in embedder with the settings and threshold of a JSON file (see --lexical). */
+async function lexicalVariant(file: string): Promise<{ label: string; embedder: LexicalEmbedder; threshold: number }> {
+  const spec = JSON.parse(await readFile(file, 'utf8')) as { label: string; settings: Partial<FeatureSettings>; threshold: number };
+  return { label: spec.label, embedder: await LexicalEmbedder.create({ settings: spec.settings }), threshold: spec.threshold };
+}
 
 const datasets: Record<string, Record<string, Metrics>> = {};
 const notes: Record<string, string> = {};
@@ -118,7 +138,7 @@ for (const file of clusterFiles) {
   await runAll(name, (system) => evaluateClusters(system, set, true));
   await runAll(`${name}-no-dates`, (system) => evaluateClusters(system, set, false));
   const what = `${set.articles.length} articles${args.quick ? ' (--quick subset)' : ''}`;
-  notes[name] = `${what}, with publication dates (stories span at most ${TIME_WINDOW_DAYS} days); baselines at the best threshold of a sweep on this data, library embedders at their shipped defaults`;
+  notes[name] = `${what}, with publication dates (stories span at most ${TIME_WINDOW_DAYS} days); baselines at the best threshold of a sweep on this data, library embedders at their shipped defaults${variants.length > 0 ? ' (--lexical rows at their file\'s threshold)' : ''}`;
   notes[`${name}-no-dates`] = `${what}, dates withheld`;
 }
 
@@ -138,7 +158,7 @@ for (const embedder of embedders) {
   };
 }
 
-for (const embedder of embedders) await embedder.dispose?.();
+for (const embedder of [...embedders, ...variants.map((variant) => variant.embedder)]) await embedder.dispose?.();
 
 const result = {
   datasets,
@@ -205,7 +225,8 @@ else process.stdout.write(`${tables(textTable)}\n\nmachine: ${machine}; total ${
 const outFile = args.out ?? (custom || args.quick ? undefined : join(RESULTS_DIR, 'quality.json'));
 if (outFile) {
   await writeText(outFile, JSON.stringify(result, null, 2));
-  await writeText(outFile.replace(/\.json$/, '') + '.md', `${tables(markdownTable)}\n\nMeasured with \`npm run eval -- --json\` on ${machine}.\n`);
+  const command = ['npm run eval', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+  await writeText(outFile.replace(/\.json$/, '') + '.md', `${tables(markdownTable)}\n\nMeasured with \`${command}\` on ${machine}.\n`);
   log(`wrote ${outFile} and its .md table`);
 } else {
   log('custom or --quick run: results not written (pass --out FILE to write them)');

@@ -16,15 +16,18 @@ function toArticle(article: EvalArticle, useDates: boolean): Article {
   return out;
 }
 
-/** An embedder evaluated through StoryDetector with its shipped defaults. */
-export function librarySystem(embedder: Embedder): EvalSystem {
+/**
+ * An embedder evaluated through StoryDetector with its shipped defaults, or with another
+ * threshold under another name (to compare settings in one run).
+ */
+export function librarySystem(embedder: Embedder, variant: { id?: string; similarityThreshold?: number } = {}): EvalSystem {
   const detectorFor = async (articles: readonly EvalArticle[], useDates: boolean) => {
-    const detector = await StoryDetector.create({ embedder });
+    const detector = await StoryDetector.create({ embedder, ...(variant.similarityThreshold !== undefined ? { similarityThreshold: variant.similarityThreshold } : {}) });
     await detector.add(articles.map((article) => toArticle(article, useDates)));
     return detector;
   };
   return {
-    id: embedder.id,
+    id: variant.id ?? embedder.id,
     kind: 'library',
     async scorer(articles) {
       const detector = await detectorFor(articles, false);
@@ -39,7 +42,7 @@ export function librarySystem(embedder: Embedder): EvalSystem {
         groups: stories.map((story) => story.articleIds),
         seconds,
         threshold: detector.similarityThreshold,
-        thresholdSource: 'shipped default',
+        thresholdSource: variant.similarityThreshold === undefined ? 'shipped default' : 'settings file (--lexical)',
       };
     },
   };

@@ -22,7 +22,7 @@ export interface ClusterRun {
   /** Threshold the stories were cut at. */
   threshold: number;
   /** How the threshold was chosen. */
-  thresholdSource: 'shipped default' | 'best of sweep on this data';
+  thresholdSource: 'shipped default' | 'settings file (--lexical)' | 'best of sweep on this data';
 }
 
 export interface ClusterRequest {

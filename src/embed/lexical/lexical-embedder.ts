@@ -44,6 +44,8 @@ export interface LexicalEmbedderOptions {
  * 3: places in context: gazetteer matches that are first names, parts of longer names,
  * product names or function words are not places (names instead); inflected place forms
  * only with case endings; a country before a town of the same name.
+ * Weights now come from trained-settings.ts (`npm run train`); they kept their values, so
+ * the vector space is unchanged. A fit that moves them needs a new version.
  */
 const FEATURE_VERSION = 3;
 /**

@@ -116,6 +116,39 @@ export class MemoryArticleStore implements ArticleStore {
     return first;
   }
 
+  /**
+   * Stores articles whose neighbours were found elsewhere (a shared feed's replica taking in
+   * another process's decisions): `neighbors[i]` lists article ids, which may be in this
+   * batch; ids not stored are left out. Returns the first position.
+   */
+  addDecided(
+    articles: readonly NormalizedArticle[],
+    vectors: readonly EmbeddingVector[],
+    neighbors: ReadonlyArray<{ ids: readonly string[]; similarities: readonly number[] }>,
+  ): number {
+    const first = this.articleList.length;
+    if (articles.length === 0) return first;
+    this.maybeSwitchToHnsw(this.positions.size + articles.length);
+    this.index.addMany(articles.map((article, i) => ({ id: article.id, vector: vectors[i]! })));
+    articles.forEach((article, i) => {
+      this.positions.set(article.id, first + i);
+      this.articleList.push(article);
+      this.vectorList.push(vectors[i]!);
+    });
+    for (const list of neighbors) {
+      const positions: number[] = [];
+      const similarities: number[] = [];
+      list.ids.forEach((id, k) => {
+        const position = this.positions.get(id);
+        if (position === undefined) return;
+        positions.push(position);
+        similarities.push(list.similarities[k]!);
+      });
+      this.neighborLists.push({ positions: Int32Array.from(positions), similarities: Float64Array.from(similarities) });
+    }
+    return first;
+  }
+
   async search(vector: EmbeddingVector, k: number): Promise<PositionMatch[]> {
     return this.searchNow(vector, k);
   }

@@ -375,7 +375,16 @@ export class StoryDetector {
       },
       neighborIds: (articleId) => {
         const { positions, similarities } = detector.store.neighbors(detector.store.positionOf(articleId)!);
-        return { ids: Array.from(positions, (p) => detector.articleAt(p).id), similarities: Array.from(similarities) };
+        const ids: string[] = [];
+        const kept: number[] = [];
+        positions.forEach((p, k) => {
+          // Neighbours evicted by the same decision are gone everywhere.
+          const article = detector.store.article(p);
+          if (!article) return;
+          ids.push(article.id);
+          kept.push(similarities[k]!);
+        });
+        return { ids, similarities: kept };
       },
       archivedStory: (storyId) => detector.archive.get(storyId),
       has: (articleId) => detector.store.positionOf(articleId) !== undefined,

@@ -347,9 +347,15 @@ async function registerFeed(client: PoolClient, feed: string, embedder: Embedder
     'INSERT INTO samestory_feeds (feed, embedder_id, dimension, vector_kind) VALUES ($1, $2, $3, $4) ON CONFLICT (feed) DO NOTHING',
     [feed, embedder.id, embedder.dimension, vectorKindOf(embedder)],
   );
-  const { rows } = await client.query<{ embedder_id: string; dimension: number }>('SELECT embedder_id, dimension FROM samestory_feeds WHERE feed = $1', [feed]);
+  const { rows } = await client.query<{ embedder_id: string; dimension: number; vector_kind: string }>(
+    'SELECT embedder_id, dimension, vector_kind FROM samestory_feeds WHERE feed = $1',
+    [feed],
+  );
   const registered = rows[0]!;
-  if (registered.embedder_id !== embedder.id) throw new EmbedderMismatchError(registered.embedder_id, embedder.id, `feed '${feed}'`);
+  const kind = vectorKindOf(embedder);
+  if (registered.embedder_id !== embedder.id || registered.vector_kind !== kind) {
+    throw new EmbedderMismatchError(`${registered.embedder_id} (${registered.vector_kind})`, `${embedder.id} (${kind})`, `feed '${feed}'`);
+  }
   if (registered.dimension !== embedder.dimension) throw new DimensionMismatchError(registered.dimension, embedder.dimension, `feed '${feed}'`);
 }
 

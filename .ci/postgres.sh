@@ -6,7 +6,7 @@
 #   source .ci/postgres.sh; samestory_pg_start
 #                                  starts a throwaway cluster under /tmp on a free port, exports
 #                                  SAMESTORY_TEST_DATABASE_URL and stops the cluster at exit.
-set -euo pipefail
+# Idempotent: a machine that already has both skips the install in well under a second.
 
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_VECTOR_CONTROL=/usr/share/postgresql/15/extension/vector.control
@@ -84,6 +84,7 @@ samestory_pg_stop() {
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -euo pipefail
   case "${1:-}" in
     install) samestory_pg_install ;;
     *) echo "usage: .ci/postgres.sh install   (or source it and call samestory_pg_start)" >&2; exit 2 ;;

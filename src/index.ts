@@ -58,6 +58,12 @@ export { MemoryArticleStore } from './store/memory-article-store.js';
 export type { MemoryArticleStoreOptions } from './store/memory-article-store.js';
 export type { ArticleStore, NeighborList, PositionMatch, StoreSnapshot } from './store/article-store.js';
 
+// One feed shared by many processes and machines through PostgreSQL + pgvector (needs the
+// optional peer dependency `pg`, loaded on connect).
+export { PostgresFeed } from './store/postgres/postgres-feed.js';
+export type { PostgresFeedOptions, FeedAddOptions, FeedSearchOptions } from './store/postgres/postgres-feed.js';
+export { SCHEMA_VERSION } from './store/postgres/schema.js';
+
 // Story clustering, usable on its own with any similarity.
 export { clusterStories } from './cluster/average-linkage.js';
 export type { ClusterInput, ClusterOptions, CandidateEdge } from './cluster/average-linkage.js';
@@ -95,6 +101,8 @@ export {
   OutputError,
   LexiconError,
   CacheWriteError,
+  StoreError,
+  SchemaVersionError,
   isSamestoryError,
 } from './errors.js';
 export type { SamestoryErrorCode } from './errors.js';

@@ -103,6 +103,11 @@ export class PostgresFeed {
     }
   }
 
+  /** Average (calibrated) similarity at which articles join one story. */
+  get similarityThreshold(): number {
+    return this.replica.similarityThreshold;
+  }
+
   /** Articles in the active window, as of the last catch-up. */
   get size(): number {
     return this.replica.size;

@@ -393,10 +393,11 @@ export class StoryDetector {
   }
 
   // Takes in decisions recorded by another process: archived stories leave, decided articles
-  // come in with their recorded neighbours, and the stories are rebuilt from the recorded
-  // membership (LiveStories.restore, as a bundle load does).
+  // come in with their recorded neighbours, and they join (and merge) the recorded stories.
+  // Never re-decides: what the database says is what the stories become.
   private applyDecisions(update: ReplicaUpdate): void {
     if (update.archived.length + update.added.length + update.storyFirst.size === 0) return;
+    this.storyCache = undefined;
     for (const story of update.archived) {
       for (const id of story.articleIds) {
         const position = this.store.positionOf(id);
@@ -406,11 +407,12 @@ export class StoryDetector {
         this.space.remove(position, this.store.vector(position)!);
         this.store.remove(position);
       }
+      this.described.delete(story.id);
     }
-    if (update.archived.length > 0) this.archive.add(update.archived);
-    // restore() below needs every position live.
-    this.compact();
-    const storyFirst = Array.from({ length: this.stories.count }, (_, i) => this.stories.firstOf(i));
+    if (update.archived.length > 0) {
+      this.archive.add(update.archived);
+      if (this.store.removedCount >= MIN_REMOVED_TO_COMPACT && this.store.removedCount > this.store.size) this.compact();
+    }
     const first = this.store.addDecided(
       update.added.map((entry) => entry.article),
       update.added.map((entry) => entry.vector),
@@ -422,16 +424,21 @@ export class StoryDetector {
       const t = entry.article.publishedAt;
       if (t !== undefined && t > this.clock) this.clock = Math.min(t, latestTrusted);
     });
-    for (let i = 0; i < this.store.count; i++) {
-      const firstId = update.storyFirst.get(this.articleAt(i).id);
-      const position = firstId === undefined ? undefined : this.store.positionOf(firstId);
-      if (position !== undefined) storyFirst[i] = position;
-      else if (i >= storyFirst.length) storyFirst[i] = i;
+    if (this.space.stale) {
+      this.refreshSpace();
+      this.stories.setSpace(this.linkageSpace());
+      this.described.clear();
     }
-    if (this.space.stale) this.refreshSpace();
-    this.stories.restore(storyFirst, this.timeOf, this.linkageSpace());
-    this.described.clear();
-    this.storyCache = undefined;
+    const firstOf = new Map<number, number>();
+    for (const [id, firstId] of update.storyFirst) {
+      const position = this.store.positionOf(id);
+      const head = this.store.positionOf(firstId);
+      if (position === undefined || head === undefined) continue;
+      firstOf.set(position, head);
+      if (position < this.stories.count) this.described.delete(storyIdFor(this.articleAt(this.stories.firstOf(position)).id));
+      this.described.delete(storyIdFor(firstId));
+    }
+    this.stories.join(update.added.length, this.timeOf, firstOf);
   }
 
   /** Clusters positions indexed since the last call into the stories, then evicts. */

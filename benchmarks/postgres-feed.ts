@@ -194,7 +194,7 @@ async function main(): Promise<void> {
   const runs: WriterRun[] = [];
   let oneProcess: number[] | undefined;
   let oneProcessUrl = '';
-  for (const n of [1, 2, 3]) {
+  for (const n of (process.env.BENCH_WRITERS ?? '1,2,3').split(',').map(Number)) {
     log(`${n} writer process(es) …`);
     const url = await freshDatabase(`samestory_bench_p${n}`);
     const { run, labels } = await writers(n, url, ids, gold, oneProcess);
@@ -255,7 +255,7 @@ function markdown(r: {
   ];
   if (r.kill) {
     lines.push(
-      `Kill trials: ${r.kill.trials} writers (${r.kill.killed} killed with SIGKILL at a random point, ${r.kill.finished} finished first); ${r.kill.acknowledged} articles acknowledged, ${r.kill.stored} stored; lost ${r.kill.lost}, in two stories ${r.kill.inTwoStories}, without a story ${r.kill.withoutStory}, reader disagreeing with the database ${r.kill.readerDisagrees}.`,
+      `Kill trials: ${r.kill.trials} writers (${r.kill.killed} killed with SIGKILL at a random point — after acknowledging none of their 60 articles ${r.kill.killedAfterAcknowledging.none}, some ${r.kill.killedAfterAcknowledging.some}, all but before finishing ${r.kill.killedAfterAcknowledging.all} — and ${r.kill.finished} finished first); ${r.kill.acknowledged} articles acknowledged, ${r.kill.stored} stored; lost ${r.kill.lost}, in two stories ${r.kill.inTwoStories}, without a story ${r.kill.withoutStory}, reader disagreeing with the database ${r.kill.readerDisagrees}.`,
       '',
     );
   }

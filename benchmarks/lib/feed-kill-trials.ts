@@ -10,18 +10,22 @@ import { PostgresFeed } from '../../src/store/postgres/postgres-feed.js';
 import { WordHashEmbedder } from '../../tests/support/word-hash-embedder.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const TSX = join(here, '../../node_modules/.bin/tsx');
 const WRITER = join(here, 'feed-writer.ts');
 
 export interface KillTrialOptions {
   url: string;
   feed: string;
   trials: number;
-  /** Articles each writer tries to add. @default 40 */
+  /** Articles each writer tries to add. @default 60 */
   articlesPerWriter?: number;
-  /** @default 4 */
+  /** @default 3 (20 decisions per writer) */
   batchSize?: number;
-  /** The kill lands uniformly within this many ms after the writer is connected. @default 300 */
+  /**
+   * The kill lands uniformly within this many ms after the writer is connected. A writer
+   * takes 300–400 ms for its 60 articles on a 2-core machine, so most kills land mid-way
+   * (embedding, acknowledging, deciding or committing) and some writers finish first.
+   * @default 400
+   */
   killWithinMs?: number;
   /** Random source in [0, 1). @default Math.random */
   random?: () => number;
@@ -32,6 +36,8 @@ export interface KillTrialReport {
   killed: number;
   /** Writers that finished before their kill time. */
   finished: number;
+  /** Killed writers that had acknowledged none, some, or all of their articles. */
+  killedAfterAcknowledging: { none: number; some: number; all: number };
   acknowledged: number;
   stored: number;
   lost: string[];
@@ -42,15 +48,20 @@ export interface KillTrialReport {
 }
 
 export async function runKillTrials(options: KillTrialOptions): Promise<KillTrialReport> {
-  const perWriter = options.articlesPerWriter ?? 40;
+  const perWriter = options.articlesPerWriter ?? 60;
+  const afterAcknowledging = { none: 0, some: 0, all: 0 };
   const random = options.random ?? Math.random;
   const acknowledged = new Set<string>();
   let killed = 0;
   let finished = 0;
   for (let trial = 0; trial < options.trials; trial++) {
-    const outcome = await runWriter(options, trial * perWriter, perWriter, random() * (options.killWithinMs ?? 300), acknowledged);
-    if (outcome === 'killed') killed++;
-    else finished++;
+    const before = acknowledged.size;
+    const outcome = await runWriter(options, trial * perWriter, perWriter, random() * (options.killWithinMs ?? 400), acknowledged);
+    if (outcome === 'killed') {
+      killed++;
+      const acked = acknowledged.size - before;
+      afterAcknowledging[acked === 0 ? 'none' : acked === perWriter ? 'all' : 'some']++;
+    } else finished++;
   }
   // The writer after the last kill: decides whatever the last one left pending.
   const last = await PostgresFeed.connect({ connectionString: options.url, feed: options.feed, embedder: new WordHashEmbedder() });
@@ -81,6 +92,7 @@ export async function runKillTrials(options: KillTrialOptions): Promise<KillTria
     trials: options.trials,
     killed,
     finished,
+    killedAfterAcknowledging: afterAcknowledging,
     acknowledged: acknowledged.size,
     stored: storyOf.size,
     lost: [...acknowledged].filter((id) => !storyOf.has(id)),
@@ -92,7 +104,9 @@ export async function runKillTrials(options: KillTrialOptions): Promise<KillTria
 
 function runWriter(options: KillTrialOptions, first: number, count: number, killAfterMs: number, acknowledged: Set<string>): Promise<'killed' | 'finished'> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [WRITER, options.url, options.feed, String(first), String(count), String(options.batchSize ?? 4)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Node itself with tsx's loader, not the tsx command: that one runs the script in a child
+    // process, which SIGKILL (not relayed) would leave running.
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, options.url, options.feed, String(first), String(count), String(options.batchSize ?? 3)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let buffered = '';
     let stderr = '';
     let done = false;
@@ -113,8 +127,8 @@ function runWriter(options: KillTrialOptions, first: number, count: number, kill
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (signal === 'SIGKILL') resolve('killed');
-      else if (code === 0 && done) resolve('finished');
+      if (done) resolve('finished');
+      else if (signal === 'SIGKILL') resolve('killed');
       else reject(new Error(`writer exited with ${code}: ${stderr.slice(-2000)}`));
     });
   });

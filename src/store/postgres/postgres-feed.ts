@@ -21,7 +21,7 @@ import { progressOf } from '../../progress.js';
 import type { EmbeddingVector } from '../../vectors/sparse-vector.js';
 import { openPool } from './connection.js';
 import { dayOf, insertPending, latestDecision, nextDecision, readDecisions, readPending, writeDecision } from './feed-rows.js';
-import { ensurePartitions, LOCK_CLASS, migrate } from './schema.js';
+import { dropArchivedPartitions, ensurePartitions, LOCK_CLASS, migrate } from './schema.js';
 import { vectorToText } from './vector-text.js';
 
 export interface PostgresFeedOptions extends StoryDetectorOptions {
@@ -62,6 +62,8 @@ export class PostgresFeed {
   // Number of the last decision the replica took in.
   private cursor = 0;
   private readonly knownDays = new Set<string>();
+  // A decision archived stories: their days may be droppable.
+  private archivedSinceDrop = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly batchSize: number;
 
@@ -141,6 +143,7 @@ export class PostgresFeed {
       options.onAcknowledged?.(ids);
       added.push(...ids);
       changes.push(...(await this.decide()));
+      if (this.archivedSinceDrop) await this.dropArchivedDays();
       options.onProgress?.(progressOf('embed', added.length, 0));
     };
     let batch: unknown[] = [];
@@ -164,16 +167,21 @@ export class PostgresFeed {
   private async acknowledge(articles: NormalizedArticle[], vectors: EmbeddingVector[], skipDuplicates: boolean): Promise<Set<string>> {
     const now = (this.options.now ?? Date.now)();
     const rows = articles.map((article, i) => ({ article, vector: vectors[i]!, day: dayOf(article, now) }));
+    const days = rows.map((row) => row.day);
+    const insert = (client: PoolClient) =>
+      inTransaction(client, async () => {
+        await ensurePartitions(client, days, this.knownDays);
+        return insertPending(client, this.feed, this.embedder.dimension, rows, skipDuplicates);
+      });
     return this.withClient(async (client) => {
-      await ensurePartitions(client, rows.map((row) => row.day), this.knownDays);
-      await client.query('BEGIN');
       try {
-        const inserted = await insertPending(client, this.feed, this.embedder.dimension, rows, skipDuplicates);
-        await client.query('COMMIT');
-        return inserted;
+        return await insert(client);
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        // 23514: no partition for the row. Another process dropped a day this one still
+        // thought was there (every story of it archived); create it again.
+        if ((error as { code?: string }).code !== '23514') throw error;
+        this.knownDays.clear();
+        return insert(client);
       }
     });
   }
@@ -187,6 +195,9 @@ export class PostgresFeed {
   }
 
   private async decide(): Promise<StoryChange[]> {
+    // Most of what other writers decided is taken in before the lock, so the time under it
+    // (which every writer of the feed waits for) is spent on the decision itself.
+    await this.catchUpSnapshot();
     return this.withClient(async (client) => {
       await client.query('BEGIN');
       try {
@@ -210,6 +221,7 @@ export class PostgresFeed {
         });
         await client.query('COMMIT');
         this.cursor = seq;
+        if (changes.some((change) => change.type === 'archived')) this.archivedSinceDrop = true;
         return changes;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -220,21 +232,35 @@ export class PostgresFeed {
     });
   }
 
+  // Best effort: a day that cannot be dropped now is dropped after a later decision.
+  private async dropArchivedDays(): Promise<void> {
+    this.archivedSinceDrop = false;
+    try {
+      const dropped = await this.withClient((client) => dropArchivedPartitions(client));
+      for (const partition of dropped) this.knownDays.delete(`${partition.slice(-8, -4)}-${partition.slice(-4, -2)}-${partition.slice(-2)}`);
+    } catch {
+      this.archivedSinceDrop = true;
+    }
+  }
+
   /** Takes in the decisions other processes made since the last call (no lock taken). */
   refresh(): Promise<void> {
-    return this.enqueue(() =>
-      this.withClient(async (client) => {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        try {
-          await this.catchUp(client);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          this.discardReplica();
-          throw error;
-        }
-      }),
-    );
+    return this.enqueue(() => this.catchUpSnapshot());
+  }
+
+  // Catches up from one consistent snapshot of the database, without the feed's lock.
+  private catchUpSnapshot(): Promise<void> {
+    return this.withClient(async (client) => {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        await this.catchUp(client);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        this.discardReplica();
+        throw error;
+      }
+    });
   }
 
   private async catchUp(client: PoolClient): Promise<void> {
@@ -344,6 +370,18 @@ export class PostgresFeed {
     const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+}
+
+async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   }
 }
 

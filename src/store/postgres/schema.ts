@@ -110,24 +110,59 @@ export function partitionName(day: string): string {
 }
 
 /**
- * Creates the daily partitions `days` need (YYYY-MM-DD), under the schema lock so that two
- * processes creating the same day do not collide. `known` remembers days already there.
+ * Creates the daily partitions `days` need (YYYY-MM-DD) inside the caller's transaction, under
+ * the schema lock so that two processes creating the same day do not collide, and in the
+ * same transaction as the rows that need them, so that a partition being dropped cannot take
+ * them along. `known` remembers days already there.
  */
 export async function ensurePartitions(client: PoolClient, days: Iterable<string>, known: Set<string>): Promise<void> {
   const missing = [...new Set(days)].filter((day) => !known.has(day));
   if (missing.length === 0) return;
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, SCHEMA_LOCK]);
-    for (const day of missing) {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new StoreError(`not a day: ${day}`);
-      const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${partitionName(day)} PARTITION OF samestory_articles FOR VALUES FROM ('${day}') TO ('${next}')`);
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+  await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, SCHEMA_LOCK]);
+  for (const day of missing) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new StoreError(`not a day: ${day}`);
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${partitionName(day)} PARTITION OF samestory_articles FOR VALUES FROM ('${day}') TO ('${next}')`);
   }
   for (const day of missing) known.add(day);
+}
+
+/**
+ * Drops the daily partitions whose every row has been archived (in every feed): leaving the
+ * active window costs a DROP TABLE, not row deletions in an HNSW graph. The archived stories
+ * stay in samestory_archive. Takes the table's exclusive lock for a moment (giving up after
+ * `lockTimeoutMs` rather than holding up writers); returns the partitions dropped.
+ */
+export async function dropArchivedPartitions(client: PoolClient, lockTimeoutMs = 1000): Promise<string[]> {
+  const { rows } = await client.query<{ partition: string }>(
+    `SELECT c.relname AS partition FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = 'samestory_articles'::regclass ORDER BY 1`,
+  );
+  const archivedOnly = async (partition: string) => {
+    const { rows: state } = await client.query<{ filled: boolean; live: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${partition}) AS filled, EXISTS (SELECT 1 FROM ${partition} WHERE archived_seq IS NULL) AS live`,
+    );
+    return state[0]!.filled && !state[0]!.live;
+  };
+  const dropped: string[] = [];
+  for (const { partition } of rows) {
+    if (!(await archivedOnly(partition))) continue;
+    await client.query('BEGIN');
+    try {
+      await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
+      // The parent first, as writers lock it: no insert can reach the partition meanwhile.
+      await client.query('LOCK TABLE samestory_articles IN ACCESS EXCLUSIVE MODE');
+      if (await archivedOnly(partition)) {
+        await client.query(`DROP TABLE ${partition}`);
+        dropped.push(partition);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      // 55P03: lock_timeout. Busy now; a later decision tries again.
+      if ((error as { code?: string }).code === '55P03') break;
+      throw error;
+    }
+  }
+  return dropped;
 }

@@ -63,6 +63,9 @@ export type { ArticleStore, NeighborList, PositionMatch, StoreSnapshot } from '.
 export { PostgresFeed } from './store/postgres/postgres-feed.js';
 export type { PostgresFeedOptions, FeedAddOptions, FeedSearchOptions } from './store/postgres/postgres-feed.js';
 export { SCHEMA_VERSION } from './store/postgres/schema.js';
+// Ingest work spread over machines through a queue on the same PostgreSQL (optional peer `pg-boss`).
+export { IngestQueue } from './store/postgres/ingest-queue.js';
+export type { IngestQueueOptions, EnqueueOptions, WorkOptions, WorkResult } from './store/postgres/ingest-queue.js';
 
 // Story clustering, usable on its own with any similarity.
 export { clusterStories } from './cluster/average-linkage.js';

@@ -12,7 +12,7 @@ import { createEmbedder } from '../embed/create-embedder.js';
 import { DEFAULT_MODEL, MODEL_CATALOG } from '../embed/model-catalog.js';
 import { fetchTransformersModel } from '../embed/transformers-embedder.js';
 import { InputError, InvalidOptionsError, isSamestoryError } from '../errors.js';
-import { ingestCommand, storiesCommand } from './feed-commands.js';
+import { ingestCommand, storiesCommand, workCommand } from './feed-commands.js';
 import { describeOptions, parseCommandArgs, UsageError, type OptionTable, type ParsedArgs } from './args.js';
 import { calibrateOnPairs, formatCalibration } from './calibrate-command.js';
 import { clusterReport, formatClusterTable } from './format.js';
@@ -97,7 +97,22 @@ peer dependency 'pg' must be installed (npm install pg). Every writer of a feed 
 the same embedder.`,
     options: {
       ...FEED_OPTIONS,
+      queue: { kind: 'flag', help: "only enqueue the articles (pg-boss on the same server), for\n'samestory work' processes on any machine to embed and add" },
       json: COMMON_OPTIONS.json!,
+      quiet: COMMON_OPTIONS.quiet!,
+      ...EMBEDDER_OPTIONS,
+    },
+  },
+  work: {
+    usage: 'samestory work --db <postgres-url> --feed <name> [options]',
+    summary: "take batches queued by 'samestory ingest --queue', embed them and add\nthem to the shared feed; run one per machine or core",
+    details: `Runs until interrupted (Ctrl-C finishes the batch in hand), or with --until-empty until no
+batch is waiting. A batch whose worker dies is retried after pg-boss's job expiry; ids the
+feed already holds are skipped, so nothing is added twice. Needs the optional peer
+dependencies 'pg' and 'pg-boss' (npm install pg pg-boss@10).`,
+    options: {
+      ...FEED_OPTIONS,
+      'until-empty': { kind: 'flag', help: 'stop once no batch is waiting' },
       quiet: COMMON_OPTIONS.quiet!,
       ...EMBEDDER_OPTIONS,
     },
@@ -184,6 +199,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'fetch-model') return await fetchModelCommand(args);
     if (command === 'ingest') return await ingestCommand(args, embedderOf);
     if (command === 'stories') return await storiesCommand(args, embedderOf);
+    if (command === 'work') return await workCommand(args, embedderOf);
     return await (command === 'cluster' ? clusterCommand : calibrateCommand)(args);
   } catch (error) {
     const usage = error instanceof UsageError ? error : asUsageError(command, error, args);

@@ -6,8 +6,17 @@
 // 2. Writers killed with SIGKILL at random points (100 trials by default).
 // 3. SQL candidate search against the in-process exact index on the same vectors: recall@10
 //    and latency, exact scan and pgvector HNSW.
+// 4. A simulated 30-day feed (the generated articles of bench:feed, 1,000 a day in hourly
+//    batches, one writer, the default 7-day window): at the end of each day the article
+//    rows, partitions and bytes on disk, with the id and archive tables beside them.
+// 5. With --simulated-embed-ms <ms>: the first 2,560 articles again with 1-3 writers whose
+//    embedding also waits <ms> per article (a model on a GPU or behind a service), to show
+//    the scaling when embedding dominates.
 // Needs SAMESTORY_TEST_DATABASE_URL (a server where the user may CREATE DATABASE; .ci/postgres.sh
-// starts one). Options: --trials <n> (kill trials, default 100), --skip-kill, --skip-search.
+// starts one). Options: --trials <n> (kill trials, default 100), --skip-kill, --skip-search,
+// --skip-month, --days <n> and --per-day <n> (the simulated feed, default 30 and 1000).
+// Exits 1 when a multi-process run puts an article in no or two stories or its B-cubed F1
+// is more than 0.01 from the one-process run's.
 // Writes benchmarks/results/postgres-feed.{json,md}.
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,9 +30,11 @@ import { StoryDetector } from '../src/detector.js';
 import { defaultEmbedder } from '../src/embed/create-embedder.js';
 import { PostgresFeed } from '../src/store/postgres/postgres-feed.js';
 import { sparseFromText } from '../src/store/postgres/vector-text.js';
+import type { Article } from '../src/article.js';
 import type { StoryCluster } from '../src/cluster/story-cluster.js';
 import { runKillTrials, type KillTrialReport } from './lib/feed-kill-trials.js';
 import { bcubed } from './lib/metrics.js';
+import { generatedFeed } from './lib/generated-feed.js';
 import { batchesOf, loadOgFeed } from './lib/og2021-batches.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -32,7 +43,10 @@ const WORKER = join(here, 'lib/feed-ingest-worker.ts');
 const BATCH_SIZE = 64;
 
 const argv = process.argv.slice(2);
-const trials = argv.includes('--trials') ? Number(argv[argv.indexOf('--trials') + 1]) : 100;
+const numberOption = (name: string, fallback: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
+const trials = numberOption('--trials', 100);
+const monthDays = numberOption('--days', 30);
+const monthPerDay = numberOption('--per-day', 1000);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -79,12 +93,20 @@ interface WriterRun {
   stories: number;
 }
 
-async function writers(n: number, feedUrl: string, ids: string[], gold: Array<string | number>, oneProcess?: number[]): Promise<{ run: WriterRun; labels: number[] }> {
+async function writers(
+  n: number,
+  feedUrl: string,
+  ids: string[],
+  gold: Array<string | number>,
+  oneProcess?: number[],
+  simulated?: { articles: number; embedMs: number },
+): Promise<{ run: WriterRun; labels: number[] }> {
   const children: ChildProcess[] = [];
   const ready: Promise<void>[] = [];
   const done: Promise<number>[] = [];
   for (let w = 0; w < n; w++) {
-    const child = spawn(TSX, [WORKER, feedUrl, 'og2021', String(w), String(n), String(BATCH_SIZE)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const extra = simulated ? [String(simulated.articles), String(simulated.embedMs)] : [];
+    const child = spawn(TSX, [WORKER, feedUrl, 'og2021', String(w), String(n), String(BATCH_SIZE), ...extra], { stdio: ['pipe', 'pipe', 'inherit'] });
     children.push(child);
     let out = '';
     child.stdout!.setEncoding('utf8');
@@ -133,8 +155,13 @@ interface SearchRow {
   p95Ms: number;
 }
 
-async function search(feedUrl: string): Promise<{ activeArticles: number; queries: number; hnswBuildSeconds: number; rows: SearchRow[] }> {
+async function search(articles: Article[]): Promise<{ activeArticles: number; queries: number; hnswBuildSeconds: number; rows: SearchRow[] }> {
   const embedder = await defaultEmbedder();
+  // Every OG2021 article active (no window), so the search runs over the whole collection.
+  const feedUrl = await freshDatabase('samestory_bench_search');
+  const writer = await PostgresFeed.connect({ connectionString: feedUrl, feed: 'og2021', embedder, activeWindowDays: Infinity });
+  for (const batch of batchesOf(articles, BATCH_SIZE)) await writer.add(batch);
+  await writer.close();
   const client = new pg.Client({ connectionString: feedUrl });
   await client.connect();
   const { rows } = await client.query<{ id: string; v: string }>(
@@ -185,6 +212,71 @@ async function search(feedUrl: string): Promise<{ activeArticles: number; querie
   return { activeArticles: rows.length, queries: queries.length, hnswBuildSeconds, rows: out };
 }
 
+interface MonthDay {
+  day: number;
+  /** Article rows in the feed's partitions (active and archived-but-not-yet-dropped). */
+  articleRows: number;
+  activeArticles: number;
+  partitions: number;
+  /** Partitions with their indexes and TOAST. */
+  articleMiB: number;
+  /** One row per id ever added: ids stay unique across days, so this table keeps growing. */
+  idRows: number;
+  idMiB: number;
+  /** The archive: stories that left the window, kept on purpose. */
+  archivedStories: number;
+  archiveMiB: number;
+  databaseMiB: number;
+}
+
+const MiB = 2 ** 20;
+
+/** Part 4: the generated month through one PostgresFeed with the default window. */
+async function month(days: number, perDay: number): Promise<{ days: number; perDay: number; seconds: number; byDay: MonthDay[] }> {
+  const url = await freshDatabase('samestory_bench_month');
+  const feed = await PostgresFeed.connect({ connectionString: url, feed: 'month', embedder: await defaultEmbedder() });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const byDay: MonthDay[] = [];
+  const started = performance.now();
+  try {
+    for (const { day, hour, articles } of generatedFeed(days, perDay, 5)) {
+      if (articles.length > 0) await feed.add(articles);
+      if (hour !== 23) continue;
+      const { rows } = await client.query<Record<string, string>>(`
+        SELECT
+          (SELECT count(*) FROM samestory_articles WHERE feed = 'month') AS article_rows,
+          (SELECT count(*) FROM samestory_articles WHERE feed = 'month' AND archived_seq IS NULL) AS active,
+          (SELECT count(*) FROM pg_inherits WHERE inhparent = 'samestory_articles'::regclass) AS partitions,
+          (SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits WHERE inhparent = 'samestory_articles'::regclass) AS article_bytes,
+          (SELECT count(*) FROM samestory_article_ids) AS id_rows,
+          pg_total_relation_size('samestory_article_ids') AS id_bytes,
+          (SELECT count(*) FROM samestory_archive) AS archived,
+          pg_total_relation_size('samestory_archive') AS archive_bytes,
+          pg_database_size(current_database()) AS database_bytes`);
+      const r = rows[0]!;
+      const mib = (bytes: string) => round(Number(bytes) / MiB, 1);
+      byDay.push({
+        day: day + 1,
+        articleRows: Number(r.article_rows),
+        activeArticles: Number(r.active),
+        partitions: Number(r.partitions),
+        articleMiB: mib(r.article_bytes!),
+        idRows: Number(r.id_rows),
+        idMiB: mib(r.id_bytes!),
+        archivedStories: Number(r.archived),
+        archiveMiB: mib(r.archive_bytes!),
+        databaseMiB: mib(r.database_bytes!),
+      });
+      log(`  day ${day + 1}: ${JSON.stringify(byDay.at(-1))}`);
+    }
+  } finally {
+    await client.end();
+    await feed.close();
+  }
+  return { days, perDay, seconds: round((performance.now() - started) / 1000, 1), byDay };
+}
+
 async function main(): Promise<void> {
   const { articles, gold } = await loadOgFeed();
   const ids = articles.map((a) => a.id);
@@ -200,15 +292,11 @@ async function main(): Promise<void> {
 
   const runs: WriterRun[] = [];
   let oneProcess: number[] | undefined;
-  let oneProcessUrl = '';
-  for (const n of (process.env.BENCH_WRITERS ?? '1,2,3').split(',').map(Number)) {
+  for (const n of (process.env.BENCH_WRITERS ?? '1,2,3').split(',').filter(Boolean).map(Number)) {
     log(`${n} writer process(es) …`);
     const url = await freshDatabase(`samestory_bench_p${n}`);
     const { run, labels } = await writers(n, url, ids, gold, oneProcess);
-    if (n === 1) {
-      oneProcess = labels;
-      oneProcessUrl = url;
-    }
+    if (n === 1) oneProcess = labels;
     runs.push(run);
     log(`  ${JSON.stringify(run)}`);
   }
@@ -221,22 +309,53 @@ async function main(): Promise<void> {
     log(`  ${JSON.stringify({ ...kill, seconds: round((performance.now() - t) / 1000, 1) })}`);
   }
 
-  const searchResult = argv.includes('--skip-search') ? undefined : await search(oneProcessUrl);
+  const searchResult = argv.includes('--skip-search') ? undefined : await search(articles);
   if (searchResult) log(`  ${JSON.stringify(searchResult)}`);
+
+  let monthResult: Awaited<ReturnType<typeof month>> | undefined;
+  if (!argv.includes('--skip-month')) {
+    log(`simulated feed: ${monthDays} days x ${monthPerDay} articles, one writer, 7-day window …`);
+    monthResult = await month(monthDays, monthPerDay);
+  }
+
+  let simulated: { embedMs: number; articles: number; runs: WriterRun[] } | undefined;
+  if (argv.includes('--simulated-embed-ms')) {
+    const embedMs = Number(argv[argv.indexOf('--simulated-embed-ms') + 1]);
+    const count = 2560;
+    simulated = { embedMs, articles: count, runs: [] };
+    let first: number[] | undefined;
+    for (const n of [1, 2, 3]) {
+      log(`${n} writer process(es), embedding + ${embedMs} ms per article, first ${count} articles …`);
+      const url = await freshDatabase(`samestory_bench_slow_p${n}`);
+      const { run, labels } = await writers(n, url, ids.slice(0, count), gold.slice(0, count), first, { articles: count, embedMs });
+      first ??= labels;
+      simulated.runs.push(run);
+      log(`  ${JSON.stringify(run)}`);
+    }
+  }
 
   const result = {
     date: new Date().toISOString(),
     machine: `${(await import('node:os')).cpus().length} cores, PostgreSQL 15 + pgvector 0.8.0 on the same machine (fsync off, throwaway cluster)`,
     articles: articles.length,
     batchSize: BATCH_SIZE,
-    inProcess: { seconds: round(localSeconds, 2), articlesPerSecond: round(articles.length / localSeconds, 1), f1VsGold: round(localScore.f1), f1VsOneProcess: round(bcubed(localLabels, oneProcess!).f1) },
+    inProcess: { seconds: round(localSeconds, 2), articlesPerSecond: round(articles.length / localSeconds, 1), f1VsGold: round(localScore.f1), f1VsOneProcess: oneProcess ? round(bcubed(localLabels, oneProcess).f1) : null },
     writers: runs,
     kill: kill && { ...kill, lost: kill.lost.length, inTwoStories: kill.inTwoStories.length, withoutStory: kill.withoutStory.length },
     search: searchResult,
+    month: monthResult,
+    simulated,
   };
   await writeFile(join(here, 'results/postgres-feed.json'), JSON.stringify(result, null, 2) + '\n');
   await writeFile(join(here, 'results/postgres-feed.md'), markdown(result));
   process.stdout.write(markdown(result));
+  const one = runs.find((w) => w.processes === 1);
+  const bad = [...runs, ...(simulated?.runs ?? [])].filter((w) => !w.exactlyOneStory);
+  const far = one ? runs.filter((w) => Math.abs(w.f1VsGold - one.f1VsGold) > 0.01) : [];
+  if (bad.length + far.length > 0 || (kill && kill.lost.length + kill.inTwoStories.length + kill.withoutStory.length + kill.readerDisagrees > 0)) {
+    log(`FAIL: ${JSON.stringify({ notExactlyOnce: bad.map((w) => w.processes), f1MoreThan001Away: far.map((w) => w.processes), kill: kill && { lost: kill.lost, inTwoStories: kill.inTwoStories } })}`);
+    process.exitCode = 1;
+  }
 }
 
 function markdown(r: {
@@ -244,10 +363,12 @@ function markdown(r: {
   machine: string;
   articles: number;
   batchSize: number;
-  inProcess: { seconds: number; articlesPerSecond: number; f1VsGold: number; f1VsOneProcess: number };
+  inProcess: { seconds: number; articlesPerSecond: number; f1VsGold: number; f1VsOneProcess: number | null };
   writers: WriterRun[];
   kill: (Omit<KillTrialReport, 'lost' | 'inTwoStories' | 'withoutStory'> & { lost: number; inTwoStories: number; withoutStory: number }) | undefined;
   search: { activeArticles: number; queries: number; hnswBuildSeconds: number; rows: SearchRow[] } | undefined;
+  month: Awaited<ReturnType<typeof month>> | undefined;
+  simulated: { embedMs: number; articles: number; runs: WriterRun[] } | undefined;
 }): string {
   const lines = [
     `# Shared feed on PostgreSQL (npm run bench:postgres, ${r.date.slice(0, 10)})`,
@@ -256,7 +377,7 @@ function markdown(r: {
     '',
     '| writers | seconds | articles/s | B³ F1 vs gold | P | R | B³ F1 vs 1 process | every article in one story | stories |',
     '|---|---|---|---|---|---|---|---|---|',
-    `| in-process StoryDetector | ${r.inProcess.seconds} | ${r.inProcess.articlesPerSecond} | ${r.inProcess.f1VsGold} | | | ${r.inProcess.f1VsOneProcess} | | |`,
+    `| in-process StoryDetector | ${r.inProcess.seconds} | ${r.inProcess.articlesPerSecond} | ${r.inProcess.f1VsGold} | | | ${r.inProcess.f1VsOneProcess ?? '–'} | | |`,
     ...r.writers.map((w) => `| ${w.processes} process${w.processes > 1 ? 'es' : ''} | ${w.seconds} | ${w.articlesPerSecond} | ${w.f1VsGold} | ${w.precision} | ${w.recall} | ${w.f1VsOneProcess ?? '–'} | ${w.exactlyOneStory ? 'yes' : 'NO'} | ${w.stories} |`),
     '',
   ];
@@ -268,11 +389,31 @@ function markdown(r: {
   }
   if (r.search) {
     lines.push(
-      `Candidate search over the ${r.search.activeArticles} active OG2021 articles (sparsevec(4096), the built-in embedder), ${r.search.queries} queries, truth = the in-process exact index; HNSW build ${r.search.hnswBuildSeconds} s.`,
+      `Candidate search over all ${r.search.activeArticles} OG2021 articles (one feed without an active window; sparsevec(4096) from the built-in embedder), ${r.search.queries} of them as queries, truth = the in-process exact index (ties at rank 10 count as misses); HNSW build ${r.search.hnswBuildSeconds} s (m 16, ef_construction 64).`,
       '',
       '| method | recall@10 | p50 ms | p95 ms |',
       '|---|---|---|---|',
       ...r.search.rows.map((s) => `| ${s.method} | ${s.recallAt10} | ${s.p50Ms} | ${s.p95Ms} |`),
+      '',
+    );
+  }
+  if (r.month) {
+    lines.push(
+      `Simulated feed: ${r.month.days} days x ${r.month.perDay} generated articles (the feed of bench:feed), hourly batches, one writer, the default 7-day window, ${r.month.seconds} s. At the end of each day: the article rows and their daily partitions (with indexes) are what the window bounds; the id table (one short row per id ever added, so ids stay unique across days) and the archive (stories that left the window, kept on purpose) grow with the feed.`,
+      '',
+      '| day | article rows | active | partitions | articles MiB | id rows | ids MiB | archived stories | archive MiB | database MiB |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      ...r.month.byDay.map((d) => `| ${d.day} | ${d.articleRows} | ${d.activeArticles} | ${d.partitions} | ${d.articleMiB} | ${d.idRows} | ${d.idMiB} | ${d.archivedStories} | ${d.archiveMiB} | ${d.databaseMiB} |`),
+      '',
+    );
+  }
+  if (r.simulated) {
+    lines.push(
+      `With a slow embedder (simulated: the built-in embedder plus a ${r.simulated.embedMs} ms wait per article, as for a model on a GPU or behind a service), first ${r.simulated.articles} articles:`,
+      '',
+      '| writers | seconds | articles/s | B³ F1 vs gold | B³ F1 vs 1 process | every article in one story |',
+      '|---|---|---|---|---|---|',
+      ...r.simulated.runs.map((w) => `| ${w.processes} | ${w.seconds} | ${w.articlesPerSecond} | ${w.f1VsGold} | ${w.f1VsOneProcess ?? '–'} | ${w.exactlyOneStory ? 'yes' : 'NO'} |`),
       '',
     );
   }

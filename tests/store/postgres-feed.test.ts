@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../src/article.js';
 import { storyIdFor } from '../../src/cluster/story-cluster.js';
 import { StoryDetector } from '../../src/detector.js';
-import { EmbedderMismatchError, SchemaVersionError } from '../../src/errors.js';
+import { EmbedderMismatchError, InvalidOptionsError, SchemaVersionError } from '../../src/errors.js';
 import { LOCK_CLASS, SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
 import { PostgresFeed, type PostgresFeedOptions } from '../../src/store/postgres/postgres-feed.js';
 import { ExactIndex } from '../../src/ann/exact-index.js';
@@ -117,6 +117,16 @@ describe('PostgresFeed shared by several writers', () => {
     const name = `embedder-${feeds++}`;
     await (await connect({ feed: name, embedder: new WordHashEmbedder() })).close();
     await expect(connect({ feed: name, embedder: new SparseWordHashEmbedder() })).rejects.toThrow(EmbedderMismatchError);
+  });
+});
+
+describe('PostgresFeed options', () => {
+  it('refuses an archiveDir, since the archive lives in the database', async () => {
+    const options = { connectionString: url, feed: 'with-folder', embedder: new WordHashEmbedder(), archiveDir: '/tmp/archive' } as PostgresFeedOptions;
+    const error = await PostgresFeed.connect(options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    expect((error as InvalidOptionsError).code).toBe('INVALID_OPTIONS');
+    expect((error as InvalidOptionsError).option).toBe('archiveDir');
   });
 });
 

@@ -24,7 +24,8 @@ import { dayOf, insertPending, latestDecision, nextDecision, readDecisions, read
 import { dropArchivedPartitions, ensurePartitions, LOCK_CLASS, migrate } from './schema.js';
 import { vectorToText } from './vector-text.js';
 
-export interface PostgresFeedOptions extends StoryDetectorOptions {
+/** The detector's options (the archive lives in the database, so no `archiveDir`), and where the feed is. */
+export interface PostgresFeedOptions extends Omit<StoryDetectorOptions, 'archiveDir'> {
   /**
    * PostgreSQL connection string; the server needs pgvector (0.8).
    * @example 'postgres://samestory@db.internal:5432/news'
@@ -86,6 +87,11 @@ export class PostgresFeed {
   static async connect(options: PostgresFeedOptions): Promise<PostgresFeed> {
     if (typeof options?.feed !== 'string' || options.feed === '') throw new InvalidOptionsError('feed', 'give the feed a non-empty name');
     if (typeof options.connectionString !== 'string') throw new InvalidOptionsError('connectionString', 'give a postgres:// connection string');
+    // A JavaScript caller (or a cast) may still pass it; a silently unused folder would look
+    // like a second archive that never fills.
+    if ((options as { archiveDir?: unknown }).archiveDir !== undefined) {
+      throw new InvalidOptionsError('archiveDir', 'a PostgresFeed keeps its archive in the database; leave archiveDir out');
+    }
     const embedder = options.embedder ?? (await defaultEmbedder());
     const pool = await openPool({ connectionString: options.connectionString, max: options.maxConnections ?? 4 });
     try {
@@ -120,6 +126,8 @@ export class PostgresFeed {
    * committed as pending rows (acknowledged), then decided in one transaction under the
    * feed's lock together with any other pending rows. A process killed at any point leaves
    * no half-written decision; its acknowledged articles are decided by the next writer.
+   * Each batch is validated on its own (a bad article or a repeated id fails its batch;
+   * batches before it stay added), as a stream is in StoryDetector.add.
    */
   add(articles: Iterable<Article> | AsyncIterable<Article>, options: FeedAddOptions = {}): Promise<AddResult> {
     try {

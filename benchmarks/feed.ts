@@ -21,8 +21,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { StoryDetector, defaultEmbedder, type Article, type Embedder } from '../src/index.js';
-import { loadClusters, DEFAULT_CLUSTERS_FILE } from './lib/data.js';
+import { StoryDetector, defaultEmbedder, type Embedder } from '../src/index.js';
+import { loadOgFeed } from './lib/og2021-batches.js';
 import { bcubed } from './lib/metrics.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText } from './lib/report.js';
 import { generatedFeed } from './lib/generated-feed.js';
@@ -86,17 +86,7 @@ function labelsOf(detector: StoryDetector, ids: readonly string[]): number[] {
 }
 
 async function og(embedder: Embedder): Promise<OgResult> {
-  const set = await loadClusters(DEFAULT_CLUSTERS_FILE);
-  const order = set.articles.map((_, i) => i).sort((a, b) => {
-    const ta = Date.parse(set.articles[a]!.publishedAt as string);
-    const tb = Date.parse(set.articles[b]!.publishedAt as string);
-    return ta - tb || a - b;
-  });
-  const articles: Article[] = order.map((i) => {
-    const a = set.articles[i]!;
-    return { id: a.id, text: a.text, ...(a.title ? { title: a.title } : {}), ...(a.lang ? { lang: a.lang } : {}), publishedAt: a.publishedAt! };
-  });
-  const gold = order.map((i) => set.gold[i]!);
+  const { articles, gold } = await loadOgFeed();
   const ids = articles.map((a) => a.id);
 
   log(`og2021: ${articles.length} articles in one add() …`);

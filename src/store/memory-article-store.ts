@@ -87,7 +87,8 @@ export class MemoryArticleStore implements ArticleStore {
     return this.neighborLists[position] ?? NO_NEIGHBORS;
   }
 
-  async addBatch(articles: readonly NormalizedArticle[], vectors: readonly EmbeddingVector[]): Promise<number> {
+  /** Indexes and stores a batch with no neighbours yet; returns its first position. */
+  private append(articles: readonly NormalizedArticle[], vectors: readonly EmbeddingVector[]): number {
     const first = this.articleList.length;
     if (articles.length === 0) return first;
     this.maybeSwitchToHnsw(this.positions.size + articles.length);
@@ -99,6 +100,11 @@ export class MemoryArticleStore implements ArticleStore {
       this.vectorList.push(vectors[i]!);
       this.neighborLists.push(NO_NEIGHBORS);
     });
+    return first;
+  }
+
+  async addBatch(articles: readonly NormalizedArticle[], vectors: readonly EmbeddingVector[]): Promise<number> {
+    const first = this.append(articles, vectors);
     const k = this.options.neighbors;
     for (let i = first; i < this.articleList.length; i++) {
       const found = this.index.search(this.vectorList[i]!, k + 1);
@@ -126,16 +132,8 @@ export class MemoryArticleStore implements ArticleStore {
     vectors: readonly EmbeddingVector[],
     neighbors: ReadonlyArray<{ ids: readonly string[]; similarities: readonly number[] }>,
   ): number {
-    const first = this.articleList.length;
-    if (articles.length === 0) return first;
-    this.maybeSwitchToHnsw(this.positions.size + articles.length);
-    this.index.addMany(articles.map((article, i) => ({ id: article.id, vector: vectors[i]! })));
-    articles.forEach((article, i) => {
-      this.positions.set(article.id, first + i);
-      this.articleList.push(article);
-      this.vectorList.push(vectors[i]!);
-    });
-    for (const list of neighbors) {
+    const first = this.append(articles, vectors);
+    neighbors.forEach((list, i) => {
       const positions: number[] = [];
       const similarities: number[] = [];
       list.ids.forEach((id, k) => {
@@ -144,8 +142,8 @@ export class MemoryArticleStore implements ArticleStore {
         positions.push(position);
         similarities.push(list.similarities[k]!);
       });
-      this.neighborLists.push({ positions: Int32Array.from(positions), similarities: Float64Array.from(similarities) });
-    }
+      this.neighborLists[first + i] = { positions: Int32Array.from(positions), similarities: Float64Array.from(similarities) };
+    });
     return first;
   }
 

@@ -9,7 +9,7 @@ import { storyIdFor, type StoryCluster } from '../../src/cluster/story-cluster.j
 import type { AddResult, StoryDetectorOptions, StoryMatch } from '../../src/detector.js';
 import { DuplicateIdError, NotFoundError } from '../../src/errors.js';
 import { SparseWordHashEmbedder, WordHashEmbedder } from '../support/word-hash-embedder.js';
-import { firstArticles, floodQuery, laterArticles } from '../persist/story-articles.js';
+import { firstArticles, floodQuery, laterArticles, reports } from '../persist/story-articles.js';
 
 /** What every feed answers; the in-process detector's synchronous readers are wrapped. */
 export interface FeedUnderTest {
@@ -23,18 +23,6 @@ export interface FeedUnderTest {
 }
 
 export type OpenFeed = (options: StoryDetectorOptions) => Promise<FeedUnderTest>;
-
-const DAY = 86_400_000;
-const start = Date.UTC(2024, 4, 6);
-
-function reports(topic: string, words: string, day: number, count = 2): Article[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `${topic}-${day}-${i}`,
-    title: `${words} ${i === 0 ? 'today' : 'report'}`,
-    text: `${words}. ${words}, said officials.`,
-    publishedAt: start + day * DAY + i * 3_600_000,
-  }));
-}
 
 const groups = (stories: StoryCluster[]) => stories.map((s) => [...s.articleIds].sort()).sort();
 

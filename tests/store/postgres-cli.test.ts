@@ -1,28 +1,13 @@
 // The command line of a shared feed: `ingest` from several processes at once, `stories`
 // in the shape of `cluster --json`, and `ingest --queue` with `work`.
 
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { firstArticles, laterArticles } from '../persist/story-articles.js';
 import { freshDatabase } from '../support/postgres-test-database.js';
-
-const run = promisify(execFile);
-const bin = join(import.meta.dirname, '../../src/cli/bin.ts');
-const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
-
-async function samestory(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, [bin, ...args], { env: { ...process.env, FORCE_COLOR: '0' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { samestory } from '../support/run-cli.js';
 
 type Report = { clusters: Array<{ articles: Array<{ id: string }> }> };
 const groups = (report: Report) => report.clusters.map((c) => c.articles.map((a) => a.id).sort()).sort();

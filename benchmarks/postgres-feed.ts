@@ -13,7 +13,8 @@
 //    embedding also waits <ms> per article (a model on a GPU or behind a service), to show
 //    the scaling when embedding dominates.
 // Needs SAMESTORY_TEST_DATABASE_URL (a server where the user may CREATE DATABASE; .ci/postgres.sh
-// starts one). Options: --trials <n> (kill trials, default 100), --skip-kill, --skip-search,
+// starts one). Options: --trials <n> (kill trials, default 100; trials go on until that many
+// writers were really killed, some finishing first), --skip-kill, --skip-search,
 // --skip-month, --days <n> and --per-day <n> (the simulated feed, default 30 and 1000).
 // Exits 1 when a multi-process run puts an article in no or two stories or its B-cubed F1
 // is more than 0.01 from the one-process run's.
@@ -305,7 +306,7 @@ async function main(): Promise<void> {
   if (!argv.includes('--skip-kill')) {
     log(`${trials} kill trials …`);
     t = performance.now();
-    kill = await runKillTrials({ url: await freshDatabase('samestory_bench_kill'), feed: 'kill', trials });
+    kill = await runKillTrials({ url: await freshDatabase('samestory_bench_kill'), feed: 'kill', trials, minKilled: trials });
     log(`  ${JSON.stringify({ ...kill, seconds: round((performance.now() - t) / 1000, 1) })}`);
   }
 

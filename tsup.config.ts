@@ -2,7 +2,8 @@ import { defineConfig, type Options } from 'tsup';
 
 // ESM-only dependencies (eld, any-ascii) are bundled, so the CommonJS entry works and they are
 // not installed again as dependencies; native and heavy ones (hnswlib-node, and transformers.js,
-// an optional peer dependency imported on demand) stay external. No source maps: they were 60 %
+// an optional peer dependency imported on demand, like the PostgreSQL client `pg` and the
+// queue pg-boss) stay external. No source maps: they were 60 %
 // of the package, and users debug through src/ in the repository.
 const shared: Options = {
   sourcemap: false,
@@ -11,7 +12,7 @@ const shared: Options = {
   shims: true,
   splitting: false,
   noExternal: ['eld', 'any-ascii'],
-  external: ['hnswlib-node', '@huggingface/transformers', 'onnxruntime-node', './language-model.cjs'],
+  external: ['hnswlib-node', '@huggingface/transformers', 'onnxruntime-node', 'pg', 'pg-boss', './language-model.cjs'],
 };
 
 // language.ts falls back to import.meta.resolve only in a source checkout; the CommonJS build

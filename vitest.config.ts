@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A throwaway PostgreSQL cluster for the shared-feed tests when CI has not given one.
+    globalSetup: ['./tests/support/postgres-global-setup.ts'],
   },
 });

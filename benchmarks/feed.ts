@@ -23,12 +23,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { StoryDetector, defaultEmbedder, type Article, type Embedder } from '../src/index.js';
-import { seededRandom } from '../src/seeded-random.js';
-import { loadClusters, DEFAULT_CLUSTERS_FILE } from './lib/data.js';
+import { StoryDetector, defaultEmbedder, type Embedder } from '../src/index.js';
+import { loadOgFeed } from './lib/og2021-batches.js';
 import { bcubed } from './lib/metrics.js';
 import { environment, log, markdownTable, secondsSince, textTable, writeText } from './lib/report.js';
-import { frequentWords } from './lib/synthetic.js';
+import { generatedFeed } from './lib/generated-feed.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,7 +41,6 @@ const { values: args } = parseArgs({
 });
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const DAY = 86_400_000;
 const MiB = 2 ** 20;
 
 interface Scores {
@@ -80,17 +78,7 @@ function labelsOf(detector: StoryDetector, ids: readonly string[]): number[] {
 }
 
 async function og(embedder: Embedder): Promise<OgResult> {
-  const set = await loadClusters(DEFAULT_CLUSTERS_FILE);
-  const order = set.articles.map((_, i) => i).sort((a, b) => {
-    const ta = Date.parse(set.articles[a]!.publishedAt as string);
-    const tb = Date.parse(set.articles[b]!.publishedAt as string);
-    return ta - tb || a - b;
-  });
-  const articles: Article[] = order.map((i) => {
-    const a = set.articles[i]!;
-    return { id: a.id, text: a.text, ...(a.title ? { title: a.title } : {}), ...(a.lang ? { lang: a.lang } : {}), publishedAt: a.publishedAt! };
-  });
-  const gold = order.map((i) => set.gold[i]!);
+  const { articles, gold } = await loadOgFeed();
   const ids = articles.map((a) => a.id);
 
   log(`og2021: ${articles.length} articles in one add() …`);
@@ -147,45 +135,6 @@ interface DayMemory {
   rssMiB: number;
   heapMiB: number;
   externalMiB: number;
-}
-
-/**
- * A generated feed: stories of 1 to 15 articles within a day, in English, German and
- * Polish words from the frequency lists, so the built-in embedder does its usual work.
- */
-function* generatedFeed(days: number, perDay: number, seed: number): Generator<{ day: number; hour: number; articles: Article[] }> {
-  const random = seededRandom(seed);
-  const vocabulary = { en: frequentWords('en', 300, 6000), de: frequentWords('de', 300, 6000), pl: frequentWords('pl', 300, 6000) };
-  const languages = ['en', 'de', 'pl'] as const;
-  const start = Date.UTC(2026, 0, 1);
-  let next = 0;
-  for (let day = 0; day < days; day++) {
-    const perHour: Article[][] = Array.from({ length: 24 }, () => []);
-    let made = 0;
-    while (made < perDay) {
-      const size = Math.min(perDay - made, 1 + Math.floor(random() * 15));
-      const storyWords = Object.fromEntries(
-        languages.map((lang) => [lang, Array.from({ length: 12 }, () => vocabulary[lang][Math.floor(random() * vocabulary[lang].length)]!)]),
-      ) as Record<(typeof languages)[number], string[]>;
-      const hour = Math.floor(random() * 20);
-      for (let k = 0; k < size; k++) {
-        const lang = languages[Math.floor(random() * languages.length)]!;
-        const words = Array.from({ length: 80 }, () =>
-          random() < 0.6 ? storyWords[lang][Math.floor(random() * 12)]! : vocabulary[lang][Math.floor(random() * vocabulary[lang].length)]!,
-        );
-        const at = hour + Math.floor(random() * 4);
-        perHour[at]!.push({
-          id: `feed-${next++}`,
-          lang,
-          title: words.slice(0, 8).join(' '),
-          text: words.join(' ') + '.',
-          publishedAt: start + day * DAY + at * 3_600_000 + Math.floor(random() * 3_600_000),
-        });
-      }
-      made += size;
-    }
-    for (let hour = 0; hour < 24; hour++) yield { day, hour, articles: perHour[hour]! };
-  }
 }
 
 const embedder = await defaultEmbedder();

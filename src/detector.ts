@@ -64,6 +64,28 @@ export interface AddResult {
   changes: StoryChange[];
 }
 
+/** Decisions another process recorded, as a replica takes them in (see `StoryDetector.replicaOf`). */
+export interface ReplicaUpdate {
+  /** Stories that left the active window (their members leave the replica). */
+  archived: StoryCluster[];
+  /** Articles decided since, in decision order, with the neighbours recorded for them. */
+  added: Array<{ article: NormalizedArticle; vector: EmbeddingVector; neighbors: { ids: string[]; similarities: number[] } }>;
+  /** First article of the story of every article whose story changed (new ones included). */
+  storyFirst: Map<string, string>;
+}
+
+/** @internal What a shared feed drives its replica detector through. */
+export interface DetectorReplica {
+  decide(articles: readonly NormalizedArticle[], vectors: readonly EmbeddingVector[]): Promise<StoryChange[]>;
+  apply(update: ReplicaUpdate): Promise<void>;
+  /** Id of the first article of the story holding `articleId`. */
+  storyFirstId(articleId: string): string | undefined;
+  /** The candidate neighbours recorded for an article, as ids. */
+  neighborIds(articleId: string): { ids: string[]; similarities: number[] };
+  archivedStory(storyId: string): StoryCluster | undefined;
+  has(articleId: string): boolean;
+}
+
 export interface SaveOptions {
   /** Cancels the save before the new bundle is switched in (the previous one stays current). */
   signal?: AbortSignal;
@@ -350,9 +372,101 @@ export class StoryDetector {
     if (batch.length === 0) return;
     const vectors = await embedArticles(this.embedder, batch, { batchSize: batch.length, ...(signal ? { signal } : {}) });
     throwIfAborted(signal);
+    await this.addEmbedded(batch, vectors);
+  }
+
+  private async addEmbedded(batch: readonly NormalizedArticle[], vectors: readonly EmbeddingVector[]): Promise<void> {
     // The store indexes a batch whole or not at all.
     const first = await this.store.addBatch(batch, vectors);
     for (let i = 0; i < batch.length; i++) this.space.add(first + i, vectors[i]!, batch[i]!.lang);
+  }
+
+  /**
+   * The hooks a shared feed (src/store/postgres/) drives this detector through when it keeps
+   * it as a replica of the database: `decide` clusters already-embedded articles (the
+   * feed's decision), `apply` takes in decisions another process made (never re-deciding
+   * them). Not part of the public API.
+   * @internal
+   */
+  static createReplica(embedder: Embedder, options: StoryDetectorOptions): { detector: StoryDetector; hooks: DetectorReplica } {
+    const detector = new StoryDetector(embedder, options);
+    const hooks: DetectorReplica = {
+      decide: (articles, vectors) =>
+        detector.enqueue(async () => {
+          await detector.addEmbedded(articles, vectors);
+          return detector.updateStories();
+        }),
+      apply: (update) => detector.enqueue(() => detector.applyDecisions(update)),
+      storyFirstId: (articleId) => {
+        const position = detector.store.positionOf(articleId);
+        return position === undefined ? undefined : detector.articleAt(detector.stories.firstOf(position)).id;
+      },
+      neighborIds: (articleId) => {
+        const { positions, similarities } = detector.store.neighbors(detector.store.positionOf(articleId)!);
+        const ids: string[] = [];
+        const kept: number[] = [];
+        positions.forEach((p, k) => {
+          // Neighbours evicted by the same decision are gone everywhere.
+          const article = detector.store.article(p);
+          if (!article) return;
+          ids.push(article.id);
+          kept.push(similarities[k]!);
+        });
+        return { ids, similarities: kept };
+      },
+      archivedStory: (storyId) => detector.archive.get(storyId),
+      has: (articleId) => detector.store.positionOf(articleId) !== undefined,
+    };
+    return { detector, hooks };
+  }
+
+  // Takes in decisions recorded by another process: archived stories leave, decided articles
+  // come in with their recorded neighbours, and they join (and merge) the recorded stories.
+  // Never re-decides: what the database says is what the stories become.
+  private applyDecisions(update: ReplicaUpdate): void {
+    if (update.archived.length + update.added.length + update.storyFirst.size === 0) return;
+    this.storyCache = undefined;
+    for (const story of update.archived) {
+      for (const id of story.articleIds) {
+        const position = this.store.positionOf(id);
+        if (position === undefined) continue;
+        const root = this.stories.rootOf(position);
+        if (root >= 0) this.stories.remove(root);
+        this.space.remove(position, this.store.vector(position)!);
+        this.store.remove(position);
+      }
+      this.described.delete(story.id);
+    }
+    if (update.archived.length > 0) {
+      this.archive.add(update.archived);
+      if (this.store.removedCount >= MIN_REMOVED_TO_COMPACT && this.store.removedCount > this.store.size) this.compact();
+    }
+    const first = this.store.addDecided(
+      update.added.map((entry) => entry.article),
+      update.added.map((entry) => entry.vector),
+      update.added.map((entry) => entry.neighbors),
+    );
+    const latestTrusted = this.settings.now() + FUTURE_TOLERANCE_MS;
+    update.added.forEach((entry, k) => {
+      this.space.add(first + k, entry.vector, entry.article.lang);
+      const t = entry.article.publishedAt;
+      if (t !== undefined && t > this.clock) this.clock = Math.min(t, latestTrusted);
+    });
+    if (this.space.stale) {
+      this.refreshSpace();
+      this.stories.setSpace(this.linkageSpace());
+      this.described.clear();
+    }
+    const firstOf = new Map<number, number>();
+    for (const [id, firstId] of update.storyFirst) {
+      const position = this.store.positionOf(id);
+      const head = this.store.positionOf(firstId);
+      if (position === undefined || head === undefined) continue;
+      firstOf.set(position, head);
+      if (position < this.stories.count) this.described.delete(storyIdFor(this.articleAt(this.stories.firstOf(position)).id));
+      this.described.delete(storyIdFor(firstId));
+    }
+    this.stories.join(update.added.length, this.timeOf, firstOf);
   }
 
   /** Clusters positions indexed since the last call into the stories, then evicts. */

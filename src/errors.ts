@@ -17,7 +17,9 @@ export type SamestoryErrorCode =
   | 'INPUT_UNREADABLE'
   | 'OUTPUT_UNWRITABLE'
   | 'LEXICON_MISSING'
-  | 'CACHE_WRITE_FAILED';
+  | 'CACHE_WRITE_FAILED'
+  | 'STORE_UNAVAILABLE'
+  | 'SCHEMA_VERSION';
 
 export class SamestoryError extends Error {
   override name: string = 'SamestoryError';
@@ -180,6 +182,31 @@ export class CacheWriteError extends SamestoryError {
   override name = 'CacheWriteError' as const;
   constructor(readonly path: string, message: string, options?: { cause?: unknown }) {
     super('CACHE_WRITE_FAILED', `${path}: ${message}`, options);
+  }
+}
+
+/**
+ * The database behind a shared feed cannot be used: the `pg` client is not installed, the
+ * server refuses the connection, or pgvector is missing.
+ */
+export class StoreError extends SamestoryError {
+  override name = 'StoreError' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', message, options);
+  }
+}
+
+/** The database holds a samestory schema newer than this version of the library knows. */
+export class SchemaVersionError extends SamestoryError {
+  override name = 'SchemaVersionError' as const;
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      'SCHEMA_VERSION',
+      `the database holds samestory schema version ${found}, this version of samestory knows up to ${supported}: upgrade samestory on this machine (another one has migrated the database)`,
+    );
   }
 }
 

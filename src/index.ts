@@ -58,6 +58,15 @@ export { MemoryArticleStore } from './store/memory-article-store.js';
 export type { MemoryArticleStoreOptions } from './store/memory-article-store.js';
 export type { ArticleStore, NeighborList, PositionMatch, StoreSnapshot } from './store/article-store.js';
 
+// One feed shared by many processes and machines through PostgreSQL + pgvector (needs the
+// optional peer dependency `pg`, loaded on connect).
+export { PostgresFeed } from './store/postgres/postgres-feed.js';
+export type { PostgresFeedOptions, FeedAddOptions, FeedSearchOptions } from './store/postgres/postgres-feed.js';
+export { SCHEMA_VERSION } from './store/postgres/schema.js';
+// Ingest work spread over machines through a queue on the same PostgreSQL (optional peer `pg-boss`).
+export { IngestQueue } from './store/postgres/ingest-queue.js';
+export type { IngestQueueOptions, EnqueueOptions, WorkOptions, WorkResult } from './store/postgres/ingest-queue.js';
+
 // Story clustering, usable on its own with any similarity.
 export { clusterStories } from './cluster/average-linkage.js';
 export type { ClusterInput, ClusterOptions, CandidateEdge } from './cluster/average-linkage.js';
@@ -98,6 +107,8 @@ export {
   OutputError,
   LexiconError,
   CacheWriteError,
+  StoreError,
+  SchemaVersionError,
   isSamestoryError,
 } from './errors.js';
 export type { SamestoryErrorCode } from './errors.js';

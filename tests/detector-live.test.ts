@@ -10,20 +10,10 @@ import { storyIdFor } from '../src/cluster/story-cluster.js';
 import { StoryDetector } from '../src/detector.js';
 import { NotFoundError } from '../src/errors.js';
 import { WordHashEmbedder } from './support/word-hash-embedder.js';
-import { firstArticles, generatedArticles, laterArticles } from './persist/story-articles.js';
+import { firstArticles, fixturesStart, generatedArticles, laterArticles, reports } from './persist/story-articles.js';
 
 const DAY = 86_400_000;
-const start = Date.UTC(2024, 4, 6);
-
-/** Story `topic` on day `day`: a few reports with the topic's words, and loners. */
-function reports(topic: string, words: string, day: number, count = 2): Article[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `${topic}-${day}-${i}`,
-    title: `${words} ${i === 0 ? 'today' : 'report'}`,
-    text: `${words}. ${words}, said officials.`,
-    publishedAt: start + day * DAY + i * 3_600_000,
-  }));
-}
+const start = fixturesStart;
 
 let dir: string;
 beforeEach(async () => {

@@ -1,5 +1,6 @@
 // The samestory command line: `samestory cluster <paths...>` groups a folder of articles into
-// stories; `calibrate` scores labelled pairs; `fetch-model` downloads a transformers model.
+// stories; `ingest` and `stories` add to and read a feed shared through PostgreSQL;
+// `calibrate` scores labelled pairs; `fetch-model` downloads a transformers model.
 //
 // Exit codes: 0 success, 1 a SamestoryError (message and code on stderr), 2 usage.
 
@@ -11,6 +12,7 @@ import { createEmbedder } from '../embed/create-embedder.js';
 import { DEFAULT_MODEL, MODEL_CATALOG } from '../embed/model-catalog.js';
 import { fetchTransformersModel } from '../embed/transformers-embedder.js';
 import { InputError, InvalidOptionsError, isSamestoryError } from '../errors.js';
+import { ingestCommand, storiesCommand, workCommand } from './feed-commands.js';
 import { describeOptions, parseCommandArgs, UsageError, type OptionTable, type ParsedArgs } from './args.js';
 import { calibrateOnPairs, formatCalibration } from './calibrate-command.js';
 import { clusterReport, formatClusterTable } from './format.js';
@@ -37,6 +39,11 @@ const EMBEDDER_OPTIONS: OptionTable = {
 const COMMON_OPTIONS: OptionTable = {
   json: { kind: 'flag', help: 'print JSON instead of a table' },
   quiet: { kind: 'flag', help: 'no progress bar and no warnings on stderr (the count of skipped input stays)' },
+};
+
+const FEED_OPTIONS: OptionTable = {
+  db: { kind: 'string', placeholder: '<postgres-url>', help: 'the PostgreSQL server, e.g. postgres://user@host:5432/news (required)' },
+  feed: { kind: 'string', placeholder: '<name>', help: 'name of the shared feed (required)' },
 };
 
 const COMMANDS = {
@@ -77,6 +84,48 @@ score_overall (SemEval-2022 Task 8: 1-4, 1 = same story; <= 2 counts as same) or
         help: 'suggest the lowest threshold reaching this precision, 0 to 1\n(default: the threshold of maximum F1)',
         apiOption: 'minPrecision',
       },
+    },
+  },
+  ingest: {
+    usage: 'samestory ingest <paths...> --db <postgres-url> --feed <name> [options]',
+    summary: 'add articles (files or folders) to a feed shared through PostgreSQL;\nseveral ingests, on any machines, may run at once',
+    details: `Inputs as for 'cluster'. Each batch is committed before its stories are decided, so an
+ingest killed at any point loses no article it had committed; the next ingest (or any
+writer of the feed) decides them. Ids already in the feed are left out and counted, so an
+interrupted ingest can simply be run again. The server needs pgvector 0.8 and the optional
+peer dependency 'pg' must be installed (npm install pg). Every writer of a feed must use
+the same embedder.`,
+    options: {
+      ...FEED_OPTIONS,
+      queue: { kind: 'flag', help: "only enqueue the articles (pg-boss on the same server), for\n'samestory work' processes on any machine to embed and add" },
+      json: COMMON_OPTIONS.json!,
+      quiet: COMMON_OPTIONS.quiet!,
+      ...EMBEDDER_OPTIONS,
+    },
+  },
+  work: {
+    usage: 'samestory work --db <postgres-url> --feed <name> [options]',
+    summary: "take batches queued by 'samestory ingest --queue', embed them and add\nthem to the shared feed; run one per machine or core",
+    details: `Runs until interrupted (Ctrl-C finishes the batch in hand), or with --until-empty until no
+batch is waiting. A batch whose worker dies is retried after pg-boss's job expiry; ids the
+feed already holds are skipped, so nothing is added twice. Needs the optional peer
+dependencies 'pg' and 'pg-boss' (npm install pg pg-boss@10).`,
+    options: {
+      ...FEED_OPTIONS,
+      'until-empty': { kind: 'flag', help: 'stop once no batch is waiting' },
+      quiet: COMMON_OPTIONS.quiet!,
+      ...EMBEDDER_OPTIONS,
+    },
+  },
+  stories: {
+    usage: 'samestory stories --db <postgres-url> --feed <name> [options]',
+    summary: 'print the stories of a feed shared through PostgreSQL (does not wait\nfor ingests in progress)',
+    details: `--json prints the same shape as 'samestory cluster --json' (clusters[].articles[].id).
+Give the embedder options the feed was created with.`,
+    options: {
+      ...FEED_OPTIONS,
+      json: COMMON_OPTIONS.json!,
+      ...EMBEDDER_OPTIONS,
     },
   },
   'fetch-model': {
@@ -148,6 +197,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'fetch-model') return await fetchModelCommand(args);
+    if (command === 'ingest') return await ingestCommand(args, embedderOf);
+    if (command === 'stories') return await storiesCommand(args, embedderOf);
+    if (command === 'work') return await workCommand(args, embedderOf);
     return await (command === 'cluster' ? clusterCommand : calibrateCommand)(args);
   } catch (error) {
     const usage = error instanceof UsageError ? error : asUsageError(command, error, args);

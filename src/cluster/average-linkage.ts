@@ -265,11 +265,14 @@ export class AverageLinkage {
    * grouping), regardless of threshold and time window.
    */
   joinGroups(firstOf: readonly number[]): void {
-    for (let i = 0; i < firstOf.length; i++) {
-      const a = this.find(i);
-      const b = this.find(firstOf[i]!);
-      if (a !== b && a !== REMOVED && b !== REMOVED) this.union(a, b);
-    }
+    for (let i = 0; i < firstOf.length; i++) this.join(i, firstOf[i]!);
+  }
+
+  /** Puts items a and b in one group (a decision taken elsewhere; no linkage is checked). */
+  join(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb && ra !== REMOVED && rb !== REMOVED) this.union(ra, rb);
   }
 
   /** Root of item i's group, or -1 when the item was removed. */

@@ -195,6 +195,21 @@ export class LiveStories {
     return changes;
   }
 
+  /**
+   * Takes in memberships decided elsewhere (a shared feed's replica): positions `count` ..
+   * `count + added - 1` arrive, and each position in `firstOf` joins the story whose first
+   * member is the value. Stories only grow and merge this way, as they do in `add`.
+   */
+  join(added: number, time: (i: number) => number | undefined, firstOf: ReadonlyMap<number, number>): void {
+    const count = this.linkage.count;
+    this.linkage.addItems(added, time);
+    for (let i = count; i < count + added; i++) this.storyFirst[i] = i;
+    for (const [position, first] of firstOf) {
+      this.linkage.join(position, first);
+      this.storyFirst[position] = first;
+    }
+  }
+
   /** Restores saved stories: `storyFirstOf[i]` is the first member of position i's story. */
   restore(storyFirstOf: readonly number[], time: (i: number) => number | undefined, space: LinkageSpace): void {
     const linkage = new AverageLinkage(this.options);

@@ -87,7 +87,8 @@ export class MemoryArticleStore implements ArticleStore {
     return this.neighborLists[position] ?? NO_NEIGHBORS;
   }
 
-  async addBatch(articles: readonly NormalizedArticle[], vectors: readonly EmbeddingVector[]): Promise<number> {
+  /** Indexes and stores a batch with no neighbours yet; returns its first position. */
+  private append(articles: readonly NormalizedArticle[], vectors: readonly EmbeddingVector[]): number {
     const first = this.articleList.length;
     if (articles.length === 0) return first;
     this.maybeSwitchToHnsw(this.positions.size + articles.length);
@@ -99,6 +100,11 @@ export class MemoryArticleStore implements ArticleStore {
       this.vectorList.push(vectors[i]!);
       this.neighborLists.push(NO_NEIGHBORS);
     });
+    return first;
+  }
+
+  async addBatch(articles: readonly NormalizedArticle[], vectors: readonly EmbeddingVector[]): Promise<number> {
+    const first = this.append(articles, vectors);
     const k = this.options.neighbors;
     for (let i = first; i < this.articleList.length; i++) {
       const found = this.index.search(this.vectorList[i]!, k + 1);
@@ -113,6 +119,31 @@ export class MemoryArticleStore implements ArticleStore {
       }
       this.neighborLists[i] = n === positions.length ? { positions, similarities } : { positions: positions.slice(0, n), similarities: similarities.slice(0, n) };
     }
+    return first;
+  }
+
+  /**
+   * Stores articles whose neighbours were found elsewhere (a shared feed's replica taking in
+   * another process's decisions): `neighbors[i]` lists article ids, which may be in this
+   * batch; ids not stored are left out. Returns the first position.
+   */
+  addDecided(
+    articles: readonly NormalizedArticle[],
+    vectors: readonly EmbeddingVector[],
+    neighbors: ReadonlyArray<{ ids: readonly string[]; similarities: readonly number[] }>,
+  ): number {
+    const first = this.append(articles, vectors);
+    neighbors.forEach((list, i) => {
+      const positions: number[] = [];
+      const similarities: number[] = [];
+      list.ids.forEach((id, k) => {
+        const position = this.positions.get(id);
+        if (position === undefined) return;
+        positions.push(position);
+        similarities.push(list.similarities[k]!);
+      });
+      this.neighborLists[first + i] = { positions: Int32Array.from(positions), similarities: Float64Array.from(similarities) };
+    });
     return first;
   }
 

@@ -4,6 +4,20 @@
 import type { Article } from '../../src/article.js';
 
 const day = Date.UTC(2024, 4, 6);
+const DAY = 86_400_000;
+
+/** The first day of the fixtures, for tests that place articles in time. */
+export const fixturesStart = day;
+
+/** Story `topic` on day `dayNumber` after fixturesStart: `count` reports with the topic's words. */
+export function reports(topic: string, words: string, dayNumber: number, count = 2): Article[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${topic}-${dayNumber}-${i}`,
+    title: `${words} ${i === 0 ? 'today' : 'report'}`,
+    text: `${words}. ${words}, said officials.`,
+    publishedAt: day + dayNumber * DAY + i * 3_600_000,
+  }));
+}
 
 export const firstArticles: Article[] = [
   { id: 'flood-1', title: 'River flood', text: 'The river flooded the old town after heavy rain and the bridge closed.', publishedAt: day },

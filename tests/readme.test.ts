@@ -1,7 +1,8 @@
 // README.md's TypeScript examples, as a user would paste them: every ```ts block is compiled
 // and run in a fresh project that installs samestory by name (linked to this repository's
 // built dist/), once as an ES module (.mts) and once as CommonJS (.cts). A block that needs a
-// downloaded model says so with a `// needs: model download` line and is only type-checked.
+// downloaded model or a PostgreSQL server says so with a `// needs: model download` or
+// `// needs: PostgreSQL` line and is only type-checked (tests/store runs the PostgreSQL calls).
 // Needs `npm run build` first (as CI runs it).
 
 import { execFile } from 'node:child_process';
@@ -14,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
-const NEEDS_DOWNLOAD = /^\s*\/\/\s*needs:\s*model download/m;
+const NEEDS_SERVICE = /^\s*\/\/\s*needs:\s*(?:model download|PostgreSQL)/m;
 
 interface ReadmeBlock {
   /** 1-based line of the opening fence, for messages. */
@@ -33,7 +34,7 @@ export function typescriptBlocks(markdown: string): ReadmeBlock[] {
     const body: string[] = [];
     for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
     const code = body.join('\n');
-    blocks.push({ line: start + 1, code, runs: !NEEDS_DOWNLOAD.test(code) });
+    blocks.push({ line: start + 1, code, runs: !NEEDS_SERVICE.test(code) });
   }
   return blocks;
 }
@@ -71,7 +72,7 @@ afterAll(async () => {
 describe("README's TypeScript blocks", () => {
   it('has blocks to check, and counts them', () => {
     const ran = blocks.filter((b) => b.runs).length;
-    console.log(`README: ${blocks.length} TypeScript blocks; ${ran} run as ESM and as CommonJS, ${blocks.length - ran} type-checked only (// needs: model download)`);
+    console.log(`README: ${blocks.length} TypeScript blocks; ${ran} run as ESM and as CommonJS, ${blocks.length - ran} type-checked only (// needs: model download or PostgreSQL)`);
     expect(ran).toBeGreaterThan(0);
   });
 

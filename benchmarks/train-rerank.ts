@@ -23,9 +23,10 @@ import { RERANK_CANDIDATES } from '../src/rerank/rerank.js';
 import { fitLogistic, rocAuc, type LogisticFit } from './lib/logistic.js';
 import { pearson, retrievalScores, spearman } from './lib/metrics.js';
 import { log, textTable } from './lib/report.js';
+import { DEFAULT_TRAIN_FILE, type TrainFileRow } from './lib/train-data.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const TRAIN = join(here, '..', '..', 'shared', 'train', 'semeval2022-task8', 'train.pairs.jsonl');
+const TRAIN = DEFAULT_TRAIN_FILE;
 const MODEL_FILE = join(here, '..', 'src', 'rerank', 'rerank-model.ts');
 const FOLDS = 5;
 /** Penalty on the standardised weights; 1 is light at 2,000 rows and ten features. */
@@ -46,17 +47,6 @@ const { values: args } = parseArgs({
   },
 });
 
-interface TrainPair {
-  id1: string;
-  id2: string;
-  lang1: string;
-  lang2: string;
-  text1: string;
-  text2: string;
-  sts22_style_score: number;
-  same_story_binary_le2: boolean | number;
-  machine_translated: boolean | number | string;
-}
 
 // The training texts are "title  body": two spaces end the title.
 function articleOf(id: string, text: string, lang: string): NormalizedArticle {
@@ -66,12 +56,12 @@ function articleOf(id: string, text: string, lang: string): NormalizedArticle {
   return normalizeArticle({ id, text: body, ...(title ? { title } : {}), lang });
 }
 
-const isMachineTranslated = (pair: TrainPair) => pair.machine_translated === true || pair.machine_translated === 1 || pair.machine_translated === 'true';
+const isMachineTranslated = (pair: TrainFileRow) => pair.machine_translated;
 
 const allPairs = readFileSync(TRAIN, 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as TrainPair);
+  .map((line) => JSON.parse(line) as TrainFileRow);
 const pairs = args.original ? allPairs.filter((pair) => !isMachineTranslated(pair)) : allPairs;
 log(`${pairs.length} training pairs${args.original ? ' (original only)' : ''} of ${allPairs.length}`);
 
@@ -100,7 +90,7 @@ log(`${sketches.size} articles sketched in ${((performance.now() - started) / 10
 const evidence = pairs.map((_, i) => pairEvidence(firstSides[i]!, secondSides[i]!));
 const rowOf = (e: PairEvidence) => EVIDENCE_FIELDS.map((field) => e[field]);
 const rows = evidence.map(rowOf);
-const labels = pairs.map((pair) => (pair.same_story_binary_le2 === true || pair.same_story_binary_le2 === 1 ? 1 : 0));
+const labels = pairs.map((pair) => (pair.same_story_binary_le2 ? 1 : 0));
 const gold = pairs.map((pair) => pair.sts22_style_score);
 
 const logitOf = (fit: LogisticFit, row: readonly number[]) => row.reduce((sum, x, j) => sum + fit.weights[j]! * x, fit.intercept);

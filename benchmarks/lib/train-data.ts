@@ -34,7 +34,8 @@ export interface TrainSet {
   pairs: TrainPair[];
 }
 
-interface Row {
+/** One line of the training file, as written (see ../shared/train's README). */
+export interface TrainFileRow {
   id1: string;
   id2: string;
   lang1: string;
@@ -98,7 +99,7 @@ export function loadTrainSet(languages: readonly string[], file = DEFAULT_TRAIN_
   const rows = readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Row);
+    .map((line) => JSON.parse(line) as TrainFileRow);
   const articles: TrainArticle[] = [];
   const positionOf = new Map<string, number>();
   const articleOf = (id: string, lang: string, raw: string): number => {

@@ -439,24 +439,16 @@ export class StoryDetector {
     }
     if (update.archived.length > 0) {
       this.archive.add(update.archived);
-      if (this.store.removedCount >= MIN_REMOVED_TO_COMPACT && this.store.removedCount > this.store.size) this.compact();
+      this.compactIfMostlyRemoved();
     }
     const first = this.store.addDecided(
       update.added.map((entry) => entry.article),
       update.added.map((entry) => entry.vector),
       update.added.map((entry) => entry.neighbors),
     );
-    const latestTrusted = this.settings.now() + FUTURE_TOLERANCE_MS;
-    update.added.forEach((entry, k) => {
-      this.space.add(first + k, entry.vector, entry.article.lang);
-      const t = entry.article.publishedAt;
-      if (t !== undefined && t > this.clock) this.clock = Math.min(t, latestTrusted);
-    });
-    if (this.space.stale) {
-      this.refreshSpace();
-      this.stories.setSpace(this.linkageSpace());
-      this.described.clear();
-    }
+    update.added.forEach((entry, k) => this.space.add(first + k, entry.vector, entry.article.lang));
+    this.advanceClock(first, this.store.count);
+    this.refreshStaleSpace();
     const firstOf = new Map<number, number>();
     for (const [id, firstId] of update.storyFirst) {
       const position = this.store.positionOf(id);
@@ -474,24 +466,35 @@ export class StoryDetector {
     const fresh = this.store.count - this.stories.count;
     if (fresh === 0) return [];
     this.storyCache = undefined;
-    if (this.space.stale) {
-      this.refreshSpace();
-      this.stories.setSpace(this.linkageSpace());
-      this.described.clear();
-    }
+    this.refreshStaleSpace();
     const first = this.stories.count;
     const changes = this.stories.add(fresh, this.timeOf, this.neighborsOf);
     for (const change of changes) {
       this.described.delete(change.storyId);
       if (change.type === 'merged') this.described.delete(change.mergedStoryId);
     }
+    this.advanceClock(first, this.store.count);
+    changes.push(...this.evict(first));
+    return changes;
+  }
+
+  // Weighting and calibration moved with the collection: stories are compared, and
+  // described, in the refreshed space from now on.
+  private refreshStaleSpace(): void {
+    if (!this.space.stale) return;
+    this.refreshSpace();
+    this.stories.setSpace(this.linkageSpace());
+    this.described.clear();
+  }
+
+  // The clock is the newest publication time seen, but never more than FUTURE_TOLERANCE_MS
+  // ahead of the wall clock, so one wrong date cannot evict the whole window.
+  private advanceClock(from: number, to: number): void {
     const latestTrusted = this.settings.now() + FUTURE_TOLERANCE_MS;
-    for (let i = first; i < this.store.count; i++) {
+    for (let i = from; i < to; i++) {
       const t = this.store.article(i)!.publishedAt;
       if (t !== undefined && t > this.clock) this.clock = Math.min(t, latestTrusted);
     }
-    changes.push(...this.evict(first));
-    return changes;
   }
 
   // Moves stories whose newest article fell out of the active window to the archive. Stories
@@ -517,8 +520,12 @@ export class StoryDetector {
     this.archive.add(archived);
     for (const story of archived) this.described.delete(story.id);
     this.storyCache = undefined;
-    if (this.store.removedCount >= MIN_REMOVED_TO_COMPACT && this.store.removedCount > this.store.size) this.compact();
+    this.compactIfMostlyRemoved();
     return archived.map((story) => ({ type: 'archived', storyId: story.id, articleIds: story.articleIds }));
+  }
+
+  private compactIfMostlyRemoved(): void {
+    if (this.store.removedCount >= MIN_REMOVED_TO_COMPACT && this.store.removedCount > this.store.size) this.compact();
   }
 
   // Renumbers positions so evicted ones take no memory; order of arrival is kept.

@@ -56,7 +56,6 @@ async function enqueueCommand(args: ParsedArgs): Promise<number> {
 }
 
 export async function workCommand(args: ParsedArgs, embedderOf: EmbedderFromArgs): Promise<number> {
-  requireFeedFlags('work', args);
   const { values } = args;
   const feed = await openFeed('work', args, embedderOf);
   const queue = await IngestQueue.connect({ connectionString: values.db as string, feed: values.feed as string });

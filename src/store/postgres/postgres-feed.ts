@@ -207,15 +207,11 @@ export class PostgresFeed {
     // (which every writer of the feed waits for) is spent on the decision itself.
     await this.catchUpSnapshot();
     return this.withClient(async (client) => {
-      await client.query('BEGIN');
-      try {
+      const decided = await this.replicaTransaction(client, 'BEGIN', async () => {
         await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, this.feed]);
         await this.catchUp(client);
         const pending = await readPending(client, this.feed);
-        if (pending.articles.length === 0) {
-          await client.query('COMMIT');
-          return [];
-        }
+        if (pending.articles.length === 0) return undefined;
         const seq = await nextDecision(client, this.feed);
         const changes = await this.hooks.decide(pending.articles, pending.vectors);
         await writeDecision(client, this.feed, seq, {
@@ -227,17 +223,24 @@ export class PostgresFeed {
           changes,
           archivedStory: (storyId) => this.hooks.archivedStory(storyId)!,
         });
-        await client.query('COMMIT');
-        this.cursor = seq;
-        if (changes.some((change) => change.type === 'archived')) this.archivedSinceDrop = true;
-        return changes;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        // The replica may hold a decision the database does not: start again from the database.
-        this.discardReplica();
-        throw error;
-      }
+        return { seq, changes };
+      });
+      if (!decided) return [];
+      this.cursor = decided.seq;
+      if (decided.changes.some((change) => change.type === 'archived')) this.archivedSinceDrop = true;
+      return decided.changes;
     });
+  }
+
+  // A transaction that reads into the replica or decides with it: after any failure the
+  // replica may hold what the database does not, so it starts again from the database.
+  private async replicaTransaction<T>(client: PoolClient, begin: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await inTransaction(client, work, begin);
+    } catch (error) {
+      this.discardReplica();
+      throw error;
+    }
   }
 
   // Best effort: a day that cannot be dropped now is dropped after a later decision.
@@ -258,17 +261,7 @@ export class PostgresFeed {
 
   // Catches up from one consistent snapshot of the database, without the feed's lock.
   private catchUpSnapshot(): Promise<void> {
-    return this.withClient(async (client) => {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      try {
-        await this.catchUp(client);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        this.discardReplica();
-        throw error;
-      }
-    });
+    return this.withClient((client) => this.replicaTransaction(client, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', () => this.catchUp(client)));
   }
 
   private async catchUp(client: PoolClient): Promise<void> {
@@ -381,8 +374,8 @@ export class PostgresFeed {
   }
 }
 
-async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
+async function inTransaction<T>(client: PoolClient, work: () => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  await client.query(begin);
   try {
     const result = await work();
     await client.query('COMMIT');

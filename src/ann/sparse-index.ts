@@ -478,7 +478,10 @@ export class SparseIndex implements AnnIndex {
       else accumulateSeen(this.#postingLabels[list]!, this.#postingValues[list]!, length, weights[order[read]!]!, partial, seen);
       postingsScanned += length;
       read++;
-      if (2 * sinceFilter >= candidateCount || read === listCount) {
+      // A filter pass costs about as much per candidate as reading a posting: taking one
+      // once the postings read since the last outnumber the candidates keeps the passes
+      // cheaper than the reading (at half that, they were 16 % of a search).
+      if (sinceFilter >= candidateCount || read === listCount) {
         sinceFilter = 0;
         candidateCount = keepCandidates(candidates, candidateCount, partial, seen, threshold - rest[read]! - ROUNDING_SLACK);
       }

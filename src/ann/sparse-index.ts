@@ -88,10 +88,6 @@ const CHECKPOINT_REST_FACTOR = 2;
 // query's lists hold this many postings per stored vector (most labels get seen anyway;
 // tracking costs a branch and a store per posting, about half again the reading's time).
 const EVERY_LABEL_POSTINGS_PER_LABEL = 4;
-// With every label summed, phase 2 reads on for all labels until the candidates are under
-// this share of them (1/8: measured on 100k vectors, 1/2 read 15 % slower on the detector's
-// vectors, 1/32 was no better).
-const ALL_LABELS_CANDIDATE_SHARE = 8;
 // `#blocked` values: live labels are 0.
 const DELETED = 1;
 const EXCLUDED = 2;
@@ -461,8 +457,8 @@ export class SparseIndex implements AnnIndex {
     const rowCost = RESCORE_COST_PER_ENTRY * (this.#entryCount / Math.max(1, this.#idMap.labelCount));
     let candidateCount = 0;
     if (everyLabel) {
-      // Unseen labels (partial 0) are candidates too while rest ≥ θ; marking the candidates
-      // SEEN lets the reading below skip everything else.
+      // Unseen labels (partial 0) are candidates too while rest ≥ θ; the candidates are
+      // marked SEEN so that the last step can tell the labels never rescored.
       candidateCount = firstCandidatesOfAll(labelCount, partial, blocked, seen, candidates, threshold - rest[read]! - ROUNDING_SLACK);
     } else {
       candidateCount = firstCandidates(touchedCount, touched, partial, blocked, seen, candidates, threshold - rest[read]! - ROUNDING_SLACK);
@@ -472,9 +468,9 @@ export class SparseIndex implements AnnIndex {
       const list = lists[order[read]!]!;
       const length = postingLength[list]!;
       sinceFilter += length;
-      // Unless few labels are candidates, summing all of them is cheaper than asking each
-      // (whether a posting's label is one is then an unpredictable branch).
-      if (everyLabel && ALL_LABELS_CANDIDATE_SHARE * candidateCount >= labelCount) accumulateAll(this.#postingLabels[list]!, this.#postingValues[list]!, length, weights[order[read]!]!, partial);
+      // With every label summed, summing on for all of them is cheaper than asking which
+      // are candidates, even when few are (the unrolled sum costs less than the branch).
+      if (everyLabel) accumulateAll(this.#postingLabels[list]!, this.#postingValues[list]!, length, weights[order[read]!]!, partial);
       else accumulateSeen(this.#postingLabels[list]!, this.#postingValues[list]!, length, weights[order[read]!]!, partial, seen);
       postingsScanned += length;
       read++;
@@ -685,7 +681,7 @@ function firstCandidates(count: number, labels: Uint32Array, partial: Float64Arr
   return kept;
 }
 
-// ... or among every label (marked SEEN, so that the reading skips the others), ...
+// ... or among every label (marked SEEN), ...
 function firstCandidatesOfAll(labelCount: number, partial: Float64Array, blocked: Uint8Array, seen: Uint8Array, candidates: Uint32Array, bar: number): number {
   let kept = 0;
   for (let label = 0; label < labelCount; label++) {

@@ -153,6 +153,53 @@ describe('SparseIndex', () => {
       checkQueries();
     });
 
+    it('answers exactly when a dimension holds values of every magnitude tier, with ties and negative values', () => {
+      // 60 dimensions, 16 signed non-zeros each, magnitudes from 1 down to 1/4,000: each
+      // dimension's postings fill all of its tier lists, so the bound on what the unread lists
+      // can add counts one tier per dimension, and every label is summed. Every fifth vector
+      // repeats an earlier one, so the k-th similarity is often a tie.
+      const dimension = 60;
+      const random = seededRandom(61);
+      const randomVector = (): SparseVector => {
+        const indices = new Set<number>();
+        // Low dimensions are common, as frequent features are.
+        while (indices.size < 16) indices.add(Math.floor(dimension * random() ** 2));
+        const sorted = [...indices].sort((a, b) => a - b);
+        return sparse(sorted, sorted.map(() => (random() < 0.5 ? -1 : 1) * 4 ** (-6 * random())));
+      };
+      const vectors: SparseVector[] = [];
+      for (let i = 0; i < 1500; i++) vectors.push(i % 5 === 4 ? vectors[Math.floor(random() * i)]! : randomVector());
+      const queries = [...Array.from({ length: 30 }, randomVector), ...vectors.slice(0, 10)];
+      const index = new SparseIndex(dimension);
+      const reference = new BruteForce();
+      vectors.forEach((vector, i) => {
+        index.add(`v${i}`, vector);
+        reference.add(`v${i}`, vector);
+      });
+      let prunedSearches = 0;
+      const checkQueries = () => {
+        queries.forEach((query, q) => {
+          const k = [1, 10, 40][q % 3]!;
+          const live = index.ids();
+          const exclude = new Set(q % 4 === 0 ? [live[q % live.length]!, live[(11 * q) % live.length]!] : []);
+          expectSameNeighbours(index.search(query, k, { exclude }), reference.search(query, k, exclude));
+          const stats = index.lastSearchStats;
+          expect(stats.postingsInQueryLists).toBeGreaterThanOrEqual(4 * index.size);
+          if (stats.postingsScanned < stats.postingsInQueryLists) prunedSearches++;
+        });
+      };
+      checkQueries();
+      for (const id of index.ids()) {
+        if (random() < 0.3) {
+          index.delete(id);
+          reference.delete(id);
+        }
+      }
+      checkQueries();
+      // The comparison covered searches that stopped before the last list.
+      expect(prunedSearches).toBeGreaterThan(queries.length / 2);
+    });
+
     it('returns exactly what brute force returns on small collections, for every k up to their size', () => {
       const random = seededRandom(41);
       const randomVector = (dimension: number): SparseVector => {

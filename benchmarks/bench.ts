@@ -349,6 +349,13 @@ function tables(format: typeof textTable): string {
           ['match() p50 ms with explanations', d.match.match_explained_ms_p50.toFixed(2), null, null, '–'],
           ['match() p50 ms without the second stage (rerank: false)', d.match.match_first_stage_ms_p50?.toFixed(2) ?? '–', null, null, '–'],
           ['match() p50 ms, first match of each query (no member sketch kept yet)', d.match.match_cold_ms_p50?.toFixed(2) ?? '–', null, null, '–'],
+          [
+            `match() p50 / p95 ms, queries whose stories are in the index (best match a story for ${Math.round((d.match.match_story_present_same_story_share ?? 0) * 100)} %)`,
+            d.match.match_story_present_ms_p50 === undefined ? '–' : `${d.match.match_story_present_ms_p50.toFixed(2)} / ${d.match.match_story_present_ms_p95.toFixed(2)}`,
+            null,
+            null,
+            '–',
+          ],
         ],
       ) +
       `\n\nTemplated near-duplicates (50 stories, copies differing in one number; the issue's silent-failure case):\n\n` +

@@ -150,12 +150,9 @@ const embedder = await defaultEmbedder();
  * MALLOC_TRIM_THRESHOLD_=131072 247, MALLOC_ARENA_MAX=2 267).
  */
 const ALLOCATOR_SETTING = { MALLOC_MMAP_THRESHOLD_: '131072' };
-
-function allocatorSetting(): string {
-  return Object.entries(ALLOCATOR_SETTING)
-    .map(([name, value]) => `${name}=${value}`)
-    .join(' ');
-}
+const ALLOCATOR_SETTING_TEXT = Object.entries(ALLOCATOR_SETTING)
+  .map(([name, value]) => `${name}=${value}`)
+  .join(' ');
 
 /** Writes the generated feed as one JSON line per hour, for the feed children to stream. */
 function writeFeed(file: string, days: number, perDay: number): void {
@@ -223,13 +220,13 @@ if (!args['skip-feed']) {
     windowed = feedInChild(feedFile, 7);
     log(`simulated feed: the same with no window (baseline) …`);
     unbounded = feedInChild(feedFile, Infinity);
-    log(`simulated feed: 7-day window again with ${allocatorSetting()} …`);
+    log(`simulated feed: 7-day window again with ${ALLOCATOR_SETTING_TEXT} …`);
     tuned = feedInChild(feedFile, 7, ALLOCATOR_SETTING);
   } finally {
     await rm(feedDir, { recursive: true, force: true });
   }
   results.feed = { days, perDay, windowed, unbounded, windowedWithAllocatorSetting: { env: ALLOCATOR_SETTING, ...tuned } };
-  const headers = ['day', 'active (7-d window)', 'rss MiB', 'heap MiB', 'external MiB', 'active (no window)', 'rss MiB', 'heap MiB', 'external MiB', 'rss ratio', `7-d window, ${allocatorSetting()}: rss MiB`];
+  const headers = ['day', 'active (7-d window)', 'rss MiB', 'heap MiB', 'external MiB', 'active (no window)', 'rss MiB', 'heap MiB', 'external MiB', 'rss ratio', `7-d window, ${ALLOCATOR_SETTING_TEXT}: rss MiB`];
   const rows = windowed.memory
     .filter((m) => m.day % 5 === 0 || m.day === 1 || m.day === 7 || m.day === days)
     .map((m) => {
@@ -237,7 +234,7 @@ if (!args['skip-feed']) {
       const t = tuned.memory[m.day - 1]!;
       return [m.day, m.active, m.rssMiB, m.heapMiB, m.externalMiB, u.active, u.rssMiB, u.heapMiB, u.externalMiB, Math.round((m.rssMiB / u.rssMiB) * 100) / 100, t.rssMiB];
     });
-  const note = `${days} days x ${perDay} generated articles (en/de/pl words from the frequency lists, stories of 1-15 articles within a day), added in hourly batches, each configuration in a fresh process running the built package (dist/); memory after a forced GC at the end of each day. Windowed run ${windowed.seconds} s, baseline ${unbounded.seconds} s, windowed with ${allocatorSetting()} ${tuned.seconds} s.`;
+  const note = `${days} days x ${perDay} generated articles (en/de/pl words from the frequency lists, stories of 1-15 articles within a day), added in hourly batches, each configuration in a fresh process running the built package (dist/); memory after a forced GC at the end of each day. Windowed run ${windowed.seconds} s, baseline ${unbounded.seconds} s, windowed with ${ALLOCATOR_SETTING_TEXT} ${tuned.seconds} s.`;
   markdown += `## Simulated ${days}-day feed: memory with the 7-day active window vs none\n\n${note}\n\n${markdownTable(headers, rows)}\n`;
   text += `${note}\n${textTable(headers, rows)}\n`;
 }

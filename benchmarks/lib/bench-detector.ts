@@ -226,25 +226,25 @@ export async function benchMatch(count: number, queries: number): Promise<MatchR
   for (let i = all.length - 1; i >= 0; i--) if (spreadAt.has(i)) all.splice(i, 1);
   const meanChars = all.slice(0, 1000).reduce((sum, a) => sum + a.text.length, 0) / Math.min(1000, all.length);
   const { detector, row } = await ingest(all, 'auto', { batchSize: 10_000, activeWindowDays: Infinity });
-  let sameStory = 0;
-  const time = async (explain: boolean, rerank?: boolean, queries = held): Promise<number[]> => {
+  // Sorted milliseconds, and how many queries' best match is a story.
+  const time = async (explain: boolean, rerank?: boolean, queries = held): Promise<{ ms: number[]; sameStory: number }> => {
     const ms: number[] = [];
-    sameStory = 0;
+    let sameStory = 0;
     for (const query of queries) {
       const t = performance.now();
       const [best] = await detector.match(query, { explain, ...(rerank === undefined ? {} : { rerank }) });
       ms.push(performance.now() - t);
       if (best?.sameStory) sameStory++;
     }
-    return ms.sort((a, b) => a - b);
+    return { ms: ms.sort((a, b) => a - b), sameStory };
   };
   await time(false, false); // warm-up round, first stage only: no sketch is kept
-  const cold = await time(false);
-  const plain = await time(false);
-  const explained = await time(true);
-  const firstStage = await time(false, false);
+  const { ms: cold } = await time(false);
+  const { ms: plain } = await time(false);
+  const { ms: explained } = await time(true);
+  const { ms: firstStage } = await time(false, false);
   await time(false, undefined, present); // first matches: sketches of their stories' members
-  const storyPresent = await time(false, undefined, present);
+  const { ms: storyPresent, sameStory } = await time(false, undefined, present);
   const at = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
   return {
     active_articles: count,

@@ -382,10 +382,10 @@ export class SparseIndex implements AnnIndex {
     const restOfDimension = this.#restOfDimension;
     for (let i = listCount - 1; i >= 0; i--) {
       const list = lists[order[i]!]!;
-      const dimension = (list - (list % TIERS)) / TIERS;
-      const raise = gains[order[i]!]! - restOfDimension[dimension]!;
-      if (raise > 0) restOfDimension[dimension] = gains[order[i]!]!;
-      rest[i] = rest[i + 1]! + Math.max(0, raise);
+      const dimension = Math.floor(list / TIERS);
+      const raise = Math.max(0, gains[order[i]!]! - restOfDimension[dimension]!);
+      restOfDimension[dimension] = restOfDimension[dimension]! + raise;
+      rest[i] = rest[i + 1]! + raise;
       restLength[i] = restLength[i + 1]! + postingLength[list]!;
     }
     for (let t = 0; t < queryIndices.length; t++) restOfDimension[queryIndices[t]!] = 0;

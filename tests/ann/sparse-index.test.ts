@@ -70,6 +70,27 @@ function expectSameNeighbours(found: Neighbor[], expected: Neighbor[]): void {
   found.forEach((n, i) => expect(Math.abs(n.similarity - expected[i]!.similarity)).toBeLessThan(1e-6));
 }
 
+// A SparseIndex and the brute-force reference holding the same vectors (ids v0, v1, ...).
+function indexWithReference(dimension: number, vectors: readonly SparseVector[]): { index: SparseIndex; reference: BruteForce } {
+  const index = new SparseIndex(dimension);
+  const reference = new BruteForce();
+  vectors.forEach((vector, i) => {
+    index.add(`v${i}`, vector);
+    reference.add(`v${i}`, vector);
+  });
+  return { index, reference };
+}
+
+// Deletes each stored vector from both with probability `share`.
+function deleteFromBoth(index: SparseIndex, reference: BruteForce, random: () => number, share: number): void {
+  for (const id of index.ids()) {
+    if (random() < share) {
+      index.delete(id);
+      reference.delete(id);
+    }
+  }
+}
+
 describe('SparseIndex', () => {
   describe('exact answers', () => {
     it('returns exactly what brute force returns on skewed signed data, through deletes and re-adds', () => {
@@ -99,12 +120,7 @@ describe('SparseIndex', () => {
       checkQueries();
       // Deleting most of them compacts (tombstones pass a quarter of the live vectors), renumbers
       // and shrinks the arrays that deletes emptied.
-      for (const id of index.ids()) {
-        if (random() < 0.7) {
-          index.delete(id);
-          reference.delete(id);
-        }
-      }
+      deleteFromBoth(index, reference, random, 0.7);
       checkQueries();
       // Deleted ids come back with other vectors, and the index grows again.
       for (let i = 0; i < 100; i++) if (!index.has(`v${i}`)) add(`v${i}`, vectors[1100 + i]!);
@@ -128,12 +144,7 @@ describe('SparseIndex', () => {
       const vectors = skewedSparseVectors(900, dimension, 51, { hotDimensions: 8, rareFeatures: 20 });
       const queries = skewedSparseVectors(40, dimension, 52, { hotDimensions: 8, rareFeatures: 20 });
       const random = seededRandom(53);
-      const index = new SparseIndex(dimension);
-      const reference = new BruteForce();
-      vectors.forEach((vector, i) => {
-        index.add(`v${i}`, vector);
-        reference.add(`v${i}`, vector);
-      });
+      const { index, reference } = indexWithReference(dimension, vectors);
       const checkQueries = () => {
         queries.forEach((query, q) => {
           const k = [1, 10, 40, index.size + 5][q % 4]!;
@@ -144,12 +155,7 @@ describe('SparseIndex', () => {
         });
       };
       checkQueries();
-      for (const id of index.ids()) {
-        if (random() < 0.4) {
-          index.delete(id);
-          reference.delete(id);
-        }
-      }
+      deleteFromBoth(index, reference, random, 0.4);
       checkQueries();
     });
 
@@ -170,12 +176,7 @@ describe('SparseIndex', () => {
       const vectors: SparseVector[] = [];
       for (let i = 0; i < 1500; i++) vectors.push(i % 5 === 4 ? vectors[Math.floor(random() * i)]! : randomVector());
       const queries = [...Array.from({ length: 30 }, randomVector), ...vectors.slice(0, 10)];
-      const index = new SparseIndex(dimension);
-      const reference = new BruteForce();
-      vectors.forEach((vector, i) => {
-        index.add(`v${i}`, vector);
-        reference.add(`v${i}`, vector);
-      });
+      const { index, reference } = indexWithReference(dimension, vectors);
       let prunedSearches = 0;
       const checkQueries = () => {
         queries.forEach((query, q) => {
@@ -189,12 +190,7 @@ describe('SparseIndex', () => {
         });
       };
       checkQueries();
-      for (const id of index.ids()) {
-        if (random() < 0.3) {
-          index.delete(id);
-          reference.delete(id);
-        }
-      }
+      deleteFromBoth(index, reference, random, 0.3);
       checkQueries();
       // The comparison covered searches that stopped before the last list.
       expect(prunedSearches).toBeGreaterThan(queries.length / 2);
@@ -266,12 +262,7 @@ describe('SparseIndex', () => {
     const vectors = skewedSparseVectors(3000, dimension, 23, { hotDimensions: 4, hotScale: 0.1 });
 
     it('skips most of the postings of frequent features, and still answers exactly', () => {
-      const index = new SparseIndex(dimension);
-      const reference = new BruteForce();
-      vectors.forEach((vector, i) => {
-        index.add(`v${i}`, vector);
-        reference.add(`v${i}`, vector);
-      });
+      const { index, reference } = indexWithReference(dimension, vectors);
       let inQueryLists = 0;
       let scanned = 0;
       for (const query of vectors.slice(0, 100)) {

@@ -16,9 +16,10 @@
 // (signed bounds, so negative values from signed feature hashing stay exact; one tier per
 // dimension, as a vector has one value there), bounds what an
 // unseen vector can score. Once rest < θ no unseen vector can reach the top k: the seen ones
-// with partial + rest ≥ θ are the candidates. Reading on only for those (cheap when the
-// candidates are many) tightens partial + rest until rescoring the survivors exactly costs
-// less than the lists left; then they are scored exactly and the best k returned.
+// with partial + rest ≥ θ are the candidates (listed once a sample says few are left, when
+// every label is summed anyway). Reading on only for those tightens partial + rest until
+// rescoring the survivors exactly costs less than the lists left; then they are scored
+// exactly and the best k returned.
 
 import { readFile } from 'node:fs/promises';
 import { BundleError, InvalidOptionsError } from '../errors.js';
@@ -88,6 +89,14 @@ const CHECKPOINT_REST_FACTOR = 2;
 // query's lists hold this many postings per stored vector (most labels get seen anyway;
 // tracking costs a branch and a store per posting, about half again the reading's time).
 const EVERY_LABEL_POSTINGS_PER_LABEL = 4;
+// With every label summed, phase 2 lists its candidates only once a sample of the labels (every
+// CANDIDATE_SAMPLE_STRIDE-th) says that rescoring them would cost at most
+// LIST_CANDIDATES_MARGIN times the lists left; a sample is taken each time the postings read
+// since the last reach ESTIMATE_EVERY_LABELS times the labels (so samples cost a few
+// percent of the reading).
+const CANDIDATE_SAMPLE_STRIDE = 8;
+const LIST_CANDIDATES_MARGIN = 2;
+const ESTIMATE_EVERY_LABELS = 0.5;
 // `#blocked` values: live labels are 0.
 const DELETED = 1;
 const EXCLUDED = 2;
@@ -457,6 +466,24 @@ export class SparseIndex implements AnnIndex {
     const rowCost = RESCORE_COST_PER_ENTRY * (this.#entryCount / Math.max(1, this.#idMap.labelCount));
     let candidateCount = 0;
     if (everyLabel) {
+      // Right after phase 1 most labels are still candidates (three in four on the
+      // detector's 100k vectors), and the reading goes on for every label anyway: listing
+      // them would be a pass over all labels for nothing. Read on until a sample of the
+      // labels says that few enough are left, then list them once.
+      let sinceEstimate = Infinity;
+      while (read < listCount) {
+        if (sinceEstimate >= ESTIMATE_EVERY_LABELS * labelCount) {
+          sinceEstimate = 0;
+          const estimate = CANDIDATE_SAMPLE_STRIDE * countSampled(labelCount, partial, blocked, threshold - rest[read]! - ROUNDING_SLACK);
+          if (estimate * rowCost <= LIST_CANDIDATES_MARGIN * restLength[read]!) break;
+        }
+        const list = lists[order[read]!]!;
+        const length = postingLength[list]!;
+        accumulateAll(this.#postingLabels[list]!, this.#postingValues[list]!, length, weights[order[read]!]!, partial);
+        postingsScanned += length;
+        sinceEstimate += length;
+        read++;
+      }
       // Unseen labels (partial 0) are candidates too while rest ≥ θ; the candidates are
       // marked SEEN so that the last step can tell the labels never rescored.
       candidateCount = firstCandidatesOfAll(labelCount, partial, blocked, seen, candidates, threshold - rest[read]! - ROUNDING_SLACK);
@@ -681,16 +708,24 @@ function firstCandidates(count: number, labels: Uint32Array, partial: Float64Arr
   return kept;
 }
 
-// ... or among every label (marked SEEN), ...
+// ... or among every label, once few are left (so the branch is well predicted); they are
+// marked SEEN (the others are 0 already: with every label summed, `seen` is not used before) ...
 function firstCandidatesOfAll(labelCount: number, partial: Float64Array, blocked: Uint8Array, seen: Uint8Array, candidates: Uint32Array, bar: number): number {
   let kept = 0;
   for (let label = 0; label < labelCount; label++) {
-    const keep = +(partial[label]! >= bar) & +(blocked[label] === 0);
-    candidates[kept] = label;
-    kept += keep;
-    seen[label] = keep;
+    if (partial[label]! >= bar && blocked[label] === 0) {
+      candidates[kept++] = label;
+      seen[label] = SEEN;
+    }
   }
   return kept;
+}
+
+// How many of every CANDIDATE_SAMPLE_STRIDE-th label are live, not excluded and reach `bar`.
+function countSampled(labelCount: number, partial: Float64Array, blocked: Uint8Array, bar: number): number {
+  let count = 0;
+  for (let label = 0; label < labelCount; label += CANDIDATE_SAMPLE_STRIDE) count += +(partial[label]! >= bar) & +(blocked[label] === 0);
+  return count;
 }
 
 // ... and, as the reading goes on, keeps those whose partial score still reaches `bar`.

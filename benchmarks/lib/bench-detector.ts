@@ -9,7 +9,7 @@ import { LexicalEmbedder, StoryDetector, defaultEmbedder, type Article, type Det
 import { seededRandom } from '../../src/seeded-random.js';
 import { loadClusters } from './data.js';
 import { bcubed } from './metrics.js';
-import { secondsSince } from './report.js';
+import { log, secondsSince } from './report.js';
 import { frequentWords } from './synthetic.js';
 
 const KiB = 1024;
@@ -64,14 +64,18 @@ export interface IngestRow {
 async function ingest(
   articles: Article[],
   index: DetectorIndexChoice,
-  options: { batchSize?: number; activeWindowDays?: number; dimension?: number } = {},
+  options: { batchSize?: number; activeWindowDays?: number; dimension?: number; logEvery?: number } = {},
 ): Promise<{ detector: StoryDetector; row: IngestRow }> {
   const embedder = await warmEmbedder(articles, options.dimension);
   const before = memory();
   const detector = await StoryDetector.create({ embedder, index, ...(options.activeWindowDays ? { activeWindowDays: options.activeWindowDays } : {}) });
   const started = performance.now();
   const size = options.batchSize ?? articles.length;
-  for (let start = 0; start < articles.length; start += size) await detector.add(articles.slice(start, start + size));
+  for (let start = 0; start < articles.length; start += size) {
+    await detector.add(articles.slice(start, start + size));
+    const done = Math.min(articles.length, start + size);
+    if (options.logEvery && done % options.logEvery < size) log(`  ${done.toLocaleString('en-US')} of ${articles.length.toLocaleString('en-US')} articles in ${secondsSince(started).toFixed(0)} s`);
+  }
   const stories = detector.clusters().length;
   const seconds = secondsSince(started);
   const after = memory();
@@ -179,7 +183,8 @@ export interface GrowthRow {
 /** Ingest of `count` generated title-sized articles (12 words), in batches of 10,000. */
 export async function benchGrowth(count: number): Promise<GrowthRow> {
   const articles = generatedArticles(count, 12, 11, Math.max(1, Math.round(count / 100_000)) * 7);
-  const { row } = await ingest(articles, 'auto', { batchSize: 10_000, activeWindowDays: Infinity });
+  // A 1M run takes over an hour here: say how far it is.
+  const { row } = await ingest(articles, 'auto', { batchSize: 10_000, activeWindowDays: Infinity, ...(count >= 500_000 ? { logEvery: 50_000 } : {}) });
   return { articles: count, seconds: row.seconds, articles_per_s: row.articles_per_s, kib_per_article: row.kib_per_article };
 }
 

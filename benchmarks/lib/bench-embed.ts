@@ -122,7 +122,7 @@ export async function benchTransformers(
   // onnxruntime-node (or sharp) loaded, the sparse index searched 1.3 times slower in the
   // same process (3.4 vs 4.4 ms, interleaved runs), which would put a neural runtime's cost
   // on the built-in path's rows; its users never load one.
-  const { default: ort } = await import('onnxruntime-node');
+  const ort = await import('onnxruntime-node');
   const { AutoTokenizer, env } = await import('@huggingface/transformers');
 
   // Token windows, exactly as the embedder plans them.

@@ -120,7 +120,7 @@ export async function benchTransformers(
   const texts = inputs.slice(0, options.articles);
   // Loaded here, not at the top: every benchmark worker imports this file, and with
   // onnxruntime-node (or sharp) loaded, the sparse index searched 1.3 times slower in the
-  // same process (3.4 vs 4.4 ms, interleaved runs), which would put a neural runtime's cost
+  // same process (3.4 vs 4.4 ms p50, alternating runs), which would put a neural runtime's cost
   // on the built-in path's rows; its users never load one.
   const ort = await import('onnxruntime-node');
   const { AutoTokenizer, env } = await import('@huggingface/transformers');

@@ -92,8 +92,8 @@ const EVERY_LABEL_POSTINGS_PER_LABEL = 4;
 // With every label summed, phase 2 lists its candidates only once a sample of the labels (every
 // CANDIDATE_SAMPLE_STRIDE-th) says that rescoring them would cost at most
 // LIST_CANDIDATES_MARGIN times the lists left; a sample is taken each time the postings read
-// since the last reach ESTIMATE_EVERY_LABELS times the labels (so samples cost a few
-// percent of the reading).
+// since the last reach ESTIMATE_EVERY_LABELS times the labels (so at most one sampled label
+// per four postings read).
 const CANDIDATE_SAMPLE_STRIDE = 8;
 const LIST_CANDIDATES_MARGIN = 2;
 const ESTIMATE_EVERY_LABELS = 0.5;

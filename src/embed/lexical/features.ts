@@ -12,6 +12,7 @@ import { normaliseNumber } from './numbers.js';
 import { stripTitleSource } from './title.js';
 import { tokenise, type Token } from './tokenise.js';
 import { TRAINED_FEATURE_SETTINGS } from './trained-settings.js';
+import { WordEntryCache, WordFeatureCache, WordFeatureList } from './word-caches.js';
 
 export type FeatureKind = 'concept' | 'name' | 'place' | 'number' | 'token';
 
@@ -110,7 +111,10 @@ const CAPITALISES_NOUNS = new Set(['de', 'lb']);
  * B-cubed F1 0.600 -> 0.604).
  */
 const EXACT_CAPITALS = new Set(['pl']);
-/** Words remembered per language (bounded, so a long run does not grow without end: ~10 MB). */
+/**
+ * Words remembered per cache and language (bounded, so a long run does not grow without end;
+ * about 100 bytes a word in the pooled caches of word-caches.ts).
+ */
 const CACHE_LIMIT = 50_000;
 /** Shortest stem the fallback may trim an unknown word to. */
 const MIN_STEM = 4;
@@ -120,7 +124,7 @@ const NO_ENTRY: WordEntry = { informationContent: Number.NaN, conceptIds: new Ui
 
 /** Looks words of one language up, with inflection and compound fallbacks and a cache. */
 export class WordLookup {
-  private readonly cache = new Map<string, WordEntry>();
+  private readonly cache = new WordEntryCache(CACHE_LIMIT);
 
   constructor(
     private readonly table: WordTable | undefined,
@@ -130,21 +134,11 @@ export class WordLookup {
   /** The word as the table has it, without inflection or compound fallbacks (for names). */
   exact(word: string): WordEntry {
     const key = `=${word}`;
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    const entry = this.table?.get(word) ?? NO_ENTRY;
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(key, entry);
-    return entry;
+    return this.cache.get(key) ?? this.cache.store(key, this.table?.get(word) ?? NO_ENTRY);
   }
 
   lookup(word: string): WordEntry {
-    const cached = this.cache.get(word);
-    if (cached) return cached;
-    const entry = this.resolve(word);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(word, entry);
-    return entry;
+    return this.cache.get(word) ?? this.cache.store(word, this.resolve(word));
   }
 
   private resolve(word: string): WordEntry {
@@ -211,41 +205,6 @@ export const KIND_TOKEN = 4;
 export const KIND_SURFACE = 5;
 export const FEATURE_KINDS: readonly FeatureKind[] = ['concept', 'name', 'place', 'number', 'token', 'token'];
 
-/**
- * What one word of a language contributes, resolved once and cached: the hashes of its
- * features with their weights before the title/body scale.
- */
-interface WordFeatures {
-  hashes: Uint32Array;
-  weights: Float64Array;
-  kinds: Uint8Array;
-  /** Concept id or label of each feature, for explanations. */
-  refs: (string | number)[];
-}
-
-const NOTHING: WordFeatures = { hashes: new Uint32Array(0), weights: new Float64Array(0), kinds: new Uint8Array(0), refs: [] };
-
-/** Collects a word's features before they are frozen into a WordFeatures. */
-class WordFeaturesBuilder {
-  hashes: number[] = [];
-  weights: number[] = [];
-  kinds: number[] = [];
-  refs: (string | number)[] = [];
-
-  add(hash: number, weight: number, kind: number, ref: string | number): void {
-    if (!(weight > 0)) return;
-    this.hashes.push(hash);
-    this.weights.push(weight);
-    this.kinds.push(kind);
-    this.refs.push(ref);
-  }
-
-  build(): WordFeatures {
-    if (this.hashes.length === 0) return NOTHING;
-    return { hashes: Uint32Array.from(this.hashes), weights: Float64Array.from(this.weights), kinds: Uint8Array.from(this.kinds), refs: this.refs };
-  }
-}
-
 /** The title or the body of an article, tokenised, with the scale of its features. */
 interface TextPart {
   tokens: Token[];
@@ -278,11 +237,11 @@ interface LanguageState {
   lookup: WordLookup;
   nounsCapitalised: boolean;
   /** raw word → features, for words read as common words. */
-  plain: Map<string, WordFeatures>;
+  plain: WordFeatureCache;
   /** raw word → features, for capitalised words inside a sentence (read as names). */
-  midCapital: Map<string, WordFeatures>;
+  midCapital: WordFeatureCache;
   /** raw word → features, for words an article uses as product names (see FeatureExtractor.placesOf). */
-  productNames: Map<string, WordFeatures>;
+  productNames: WordFeatureCache;
   /** Known words of titles also get a folded-prefix feature (see FeatureSettings.titleSurfaceWeight). */
   surfaceFeatures: boolean;
 }
@@ -298,6 +257,8 @@ export class FeatureExtractor {
   private readonly conceptHashes: Uint32Array;
   private readonly placeHashes = new Map<string, number>();
   private readonly numbers = new Map<string, { hash: number; label: string } | null>();
+  /** Scratch for the features of a word not cached yet. */
+  private readonly wordFeatures = new WordFeatureList();
 
   constructor(
     readonly lexicon: Lexicon,
@@ -320,9 +281,9 @@ export class FeatureExtractor {
         lang,
         lookup: new WordLookup(lang ? this.lexicon.words(lang) : undefined, key),
         nounsCapitalised: lang !== undefined && CAPITALISES_NOUNS.has(lang),
-        plain: new Map(),
-        midCapital: new Map(),
-        productNames: new Map(),
+        plain: new WordFeatureCache(CACHE_LIMIT),
+        midCapital: new WordFeatureCache(CACHE_LIMIT),
+        productNames: new WordFeatureCache(CACHE_LIMIT),
         surfaceFeatures: this.settings.titleSurfaceWeight > 0 && lang !== undefined && this.settings.surfaceLanguages.includes(lang),
       };
       this.states.set(key, state);
@@ -400,14 +361,16 @@ export class FeatureExtractor {
       // no "meridian").
       const isProduct = products.size > 0 && token.capitalised && products.has(foldSurface(token.text));
       const cache = isProduct ? state.productNames : midCapital ? state.midCapital : state.plain;
-      let word = cache.get(token.text);
-      if (word === undefined) {
-        word = isProduct ? this.resolveName(token, state) : this.resolveWord(token, midCapital, state);
-        if (cache.size >= CACHE_LIMIT) cache.clear();
-        cache.set(token.text, word);
+      let word = cache.find(token.text);
+      if (word < 0) {
+        const list = this.wordFeatures;
+        list.clear();
+        if (isProduct) this.resolveName(token, state, list);
+        else this.resolveWord(token, midCapital, state, list);
+        word = cache.store(token.text, list);
       }
-      const { hashes, weights, kinds, refs } = word;
-      for (let k = 0; k < hashes.length; k++) {
+      const { hashes, weights, kinds, refs } = cache;
+      for (let k = cache.start(word), end = cache.end(word); k < end; k++) {
         if (kinds[k] === KIND_SURFACE && !inTitle) continue;
         sink.add(hashes[k]!, weights[k]! * scale, kinds[k]!, refs[k]!);
       }
@@ -552,17 +515,15 @@ export class FeatureExtractor {
   }
 
   /** What a word known to be a name contributes: its name feature only. */
-  private resolveName(token: Token, state: LanguageState): WordFeatures {
+  private resolveName(token: Token, state: LanguageState, out: WordFeatureList): void {
     const weight = this.weightOf(state.lookup.exact(normaliseWord(token.text)).informationContent);
     const name = nameKey(token.text, this.settings.nameKeyLength);
-    if (!(weight > 0) || name.length < 2) return NOTHING;
-    const out = new WordFeaturesBuilder();
+    if (!(weight > 0) || name.length < 2) return;
     out.add(featureHash(`n:${name}`), weight * this.settings.nameWeight, KIND_NAME, foldSurface(token.text));
-    return out.build();
   }
 
   /** Everything one word contributes, before the title/body scale. */
-  private resolveWord(token: Token, midCapital: boolean, state: LanguageState): WordFeatures {
+  private resolveWord(token: Token, midCapital: boolean, state: LanguageState, out: WordFeatureList): void {
     const { settings } = this;
     const key = normaliseWord(token.text);
     let entry = midCapital ? state.lookup.exact(key) : state.lookup.lookup(key);
@@ -572,10 +533,9 @@ export class FeatureExtractor {
       if (inflected.conceptIds.length > 0) entry = { ...inflected, informationContent: entry.informationContent };
     }
     const ic = entry.informationContent;
-    if (!Number.isNaN(ic) && ic < settings.stopInformationContent) return NOTHING;
+    if (!Number.isNaN(ic) && ic < settings.stopInformationContent) return;
     const weight = this.weightOf(ic);
-    if (!(weight > 0)) return NOTHING;
-    const out = new WordFeaturesBuilder();
+    if (!(weight > 0)) return;
     const hasConcepts = entry.conceptIds.length > 0;
     const looksLikeName = token.capitalised && (!hasConcepts || midCapital);
     if (looksLikeName) {
@@ -601,7 +561,6 @@ export class FeatureExtractor {
       const surface = nameKey(token.text, settings.nameKeyLength);
       if (surface.length >= 3) out.add(featureHash(`n:${surface}`), weight * settings.tokenWeight, KIND_TOKEN, foldSurface(token.text));
     }
-    return out.build();
   }
 }
 

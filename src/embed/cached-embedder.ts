@@ -12,7 +12,7 @@ import { mkdir, open, readFile, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { CacheWriteError, InvalidOptionsError } from '../errors.js';
 import type { EmbeddingVector, SparseVector, VectorKind } from '../vectors/sparse-vector.js';
-import { checkEmbeddingVector, denseOf, sparseFromDense } from '../vectors/sparse-vector.js';
+import { allocateSparseVector, checkEmbeddingVector, denseOf, sparseFromDense } from '../vectors/sparse-vector.js';
 import { vectorKindOf, type EmbedInput, type EmbedOptions, type Embedder } from './embedder.js';
 
 export interface CachedEmbedderOptions {
@@ -235,7 +235,7 @@ export class CachedEmbedder implements Embedder {
       new Uint8Array(vector.buffer).set(bytes);
     } else {
       const n = bytes.readUInt32LE(0);
-      const sparse: SparseVector = { indices: new Uint32Array(n), values: new Float32Array(n) };
+      const sparse = allocateSparseVector(n);
       for (let k = 0; k < n; k++) {
         sparse.indices[k] = bytes.readUInt32LE(4 + 4 * k);
         sparse.values[k] = bytes.readFloatLE(4 + 4 * n + 4 * k);

@@ -27,8 +27,8 @@ import { loadAnnIndex } from '../ann/create-ann-index.js';
 import type { StoryCluster } from '../cluster/story-cluster.js';
 import { checkSavedOptions, type SavedDetectorOptions } from '../detector-options.js';
 import { BundleError, isSamestoryError } from '../errors.js';
-import type { NeighborList } from '../store/article-store.js';
-import { checkEmbeddingVector, sparseFromDense, type EmbeddingVector, type SparseVector, type VectorKind } from '../vectors/sparse-vector.js';
+import { allocateNeighborList, type NeighborList } from '../store/article-store.js';
+import { allocateSparseVector, checkEmbeddingVector, sparseFromDense, type EmbeddingVector, type SparseVector, type VectorKind } from '../vectors/sparse-vector.js';
 import { sha256Of, writeFileDurably } from './durable-files.js';
 
 export const BUNDLE_FORMAT = 'samestory-detector-bundle';
@@ -295,7 +295,7 @@ function decodeSparseVectors(bytes: Buffer, count: number, dimension: number, no
   for (let i = 0; i < count; i++) {
     const n = bytes.readUInt32LE(4 * i);
     if (n === 0 || n > dimension || seen + n > nonZeros) throw new BundleError(file, `vector ${i} has an impossible number of non-zeros (${n})`);
-    const vector: SparseVector = { indices: new Uint32Array(n), values: new Float32Array(n) };
+    const vector = allocateSparseVector(n);
     for (let k = 0; k < n; k++) {
       vector.indices[k] = bytes.readUInt32LE(indexAt);
       vector.values[k] = bytes.readFloatLE(valueAt);
@@ -328,7 +328,7 @@ function decodeNeighbors(bytes: Buffer, count: number, manifest: BundleManifest,
     if (length > manifest.options.neighbors || seen + length > edges) {
       throw new BundleError(file, `neighbour list ${i} has an impossible length (${length})`);
     }
-    const list: NeighborList = { positions: new Int32Array(length), similarities: new Float64Array(length) };
+    const list = allocateNeighborList(length);
     for (let j = 0; j < length; j++) {
       const index = bytes.readUInt32LE(positionAt);
       const similarity = bytes.readDoubleLE(similarityAt);

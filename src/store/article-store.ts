@@ -14,6 +14,15 @@ export interface NeighborList {
   readonly similarities: Float64Array;
 }
 
+/**
+ * An all-zero neighbour list of `length` edges in one ArrayBuffer (similarities first, for
+ * their 8-byte alignment): one typed array fewer per article, about 300 bytes each.
+ */
+export function allocateNeighborList(length: number): NeighborList {
+  const buffer = new ArrayBuffer(12 * length);
+  return { similarities: new Float64Array(buffer, 0, length), positions: new Int32Array(buffer, 8 * length, length) };
+}
+
 /** A position found by `search`, with its cosine similarity in embedder space. */
 export interface PositionMatch {
   position: number;

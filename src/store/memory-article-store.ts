@@ -9,7 +9,7 @@ import { ExactIndex } from '../ann/exact-index.js';
 import { SparseIndex } from '../ann/sparse-index.js';
 import type { DetectorIndexChoice } from '../detector-options.js';
 import type { VectorKind, EmbeddingVector } from '../vectors/sparse-vector.js';
-import type { ArticleStore, NeighborList, PositionMatch, StoreSnapshot } from './article-store.js';
+import { allocateNeighborList, type ArticleStore, type NeighborList, type PositionMatch, type StoreSnapshot } from './article-store.js';
 
 export interface MemoryArticleStoreOptions {
   dimension: number;
@@ -108,16 +108,15 @@ export class MemoryArticleStore implements ArticleStore {
     const k = this.options.neighbors;
     for (let i = first; i < this.articleList.length; i++) {
       const found = this.index.search(this.vectorList[i]!, k + 1);
-      const positions = new Int32Array(Math.min(k, found.length));
-      const similarities = new Float64Array(positions.length);
+      const list = allocateNeighborList(Math.min(k, found.length));
       let n = 0;
       for (const neighbor of found) {
         const position = this.positions.get(neighbor.id);
-        if (position === undefined || position === i || n === positions.length) continue;
-        positions[n] = position;
-        similarities[n++] = neighbor.similarity;
+        if (position === undefined || position === i || n === list.positions.length) continue;
+        list.positions[n] = position;
+        list.similarities[n++] = neighbor.similarity;
       }
-      this.neighborLists[i] = n === positions.length ? { positions, similarities } : { positions: positions.slice(0, n), similarities: similarities.slice(0, n) };
+      this.neighborLists[i] = n === list.positions.length ? list : shortened(list, n);
     }
     return first;
   }
@@ -142,7 +141,10 @@ export class MemoryArticleStore implements ArticleStore {
         positions.push(position);
         similarities.push(list.similarities[k]!);
       });
-      this.neighborLists[first + i] = { positions: Int32Array.from(positions), similarities: Float64Array.from(similarities) };
+      const stored = allocateNeighborList(positions.length);
+      stored.positions.set(positions);
+      stored.similarities.set(similarities);
+      this.neighborLists[first + i] = stored;
     });
     return first;
   }
@@ -221,8 +223,7 @@ function rebuiltSparseIndex(snapshot: StoreSnapshot, dimension: number): AnnInde
 function renumber(list: NeighborList, newPositionOf: Int32Array): NeighborList {
   let kept = 0;
   for (let k = 0; k < list.positions.length; k++) if (newPositionOf[list.positions[k]!]! >= 0) kept++;
-  const positions = new Int32Array(kept);
-  const similarities = new Float64Array(kept);
+  const { positions, similarities } = allocateNeighborList(kept);
   let n = 0;
   for (let k = 0; k < list.positions.length; k++) {
     const to = newPositionOf[list.positions[k]!]!;
@@ -231,4 +232,12 @@ function renumber(list: NeighborList, newPositionOf: Int32Array): NeighborList {
     similarities[n++] = list.similarities[k]!;
   }
   return { positions, similarities };
+}
+
+/** The first `n` edges of `list`, in a list of their own. */
+function shortened(list: NeighborList, n: number): NeighborList {
+  const out = allocateNeighborList(n);
+  out.positions.set(list.positions.subarray(0, n));
+  out.similarities.set(list.similarities.subarray(0, n));
+  return out;
 }

@@ -19,6 +19,16 @@ export type EmbeddingVector = Float32Array | SparseVector;
 /** Which shape an embedder's vectors have (see `Embedder.vectorKind`). */
 export type VectorKind = 'dense' | 'sparse';
 
+/**
+ * An all-zero sparse vector of `length` entries whose indices and values share one
+ * ArrayBuffer: every typed array costs about 300 bytes beyond its data (JS objects, V8's
+ * backing-store record, a malloc block), and a feed holds one or two vectors per article.
+ */
+export function allocateSparseVector(length: number): SparseVector {
+  const buffer = new ArrayBuffer(8 * length);
+  return { indices: new Uint32Array(buffer, 0, length), values: new Float32Array(buffer, 4 * length, length) };
+}
+
 export function isSparseVector(vector: EmbeddingVector): vector is SparseVector {
   return !(vector instanceof Float32Array);
 }
@@ -27,8 +37,7 @@ export function isSparseVector(vector: EmbeddingVector): vector is SparseVector 
 export function sparseFromDense(dense: Float32Array): SparseVector {
   let count = 0;
   for (let d = 0; d < dense.length; d++) if (dense[d] !== 0) count++;
-  const indices = new Uint32Array(count);
-  const values = new Float32Array(count);
+  const { indices, values } = allocateSparseVector(count);
   let k = 0;
   for (let d = 0; d < dense.length; d++) {
     const x = dense[d]!;
@@ -58,8 +67,7 @@ export function sparseFromEntries(indices: ArrayLike<number>, values: ArrayLike<
   const order = new Uint32Array(n);
   for (let k = 0; k < n; k++) order[k] = k;
   order.sort((a, b) => indices[a]! - indices[b]!);
-  const outIndices = new Uint32Array(n);
-  const outValues = new Float32Array(n);
+  const sums = new Float64Array(n);
   let count = 0;
   let k = 0;
   while (k < n) {
@@ -67,11 +75,15 @@ export function sparseFromEntries(indices: ArrayLike<number>, values: ArrayLike<
     let sum = 0;
     while (k < n && indices[order[k]!] === index) sum += values[order[k++]!]!;
     if (sum !== 0) {
-      outIndices[count] = index;
-      outValues[count++] = sum;
+      // Every position before k has been read, and count < k.
+      order[count] = index;
+      sums[count++] = sum;
     }
   }
-  return { indices: outIndices.slice(0, count), values: outValues.slice(0, count) };
+  const out = allocateSparseVector(count);
+  out.indices.set(order.subarray(0, count));
+  for (let i = 0; i < count; i++) out.values[i] = sums[i]!;
+  return out;
 }
 
 /**

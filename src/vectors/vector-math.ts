@@ -2,7 +2,7 @@
 // product of two sparse vectors walks their non-zeros (O(nnz_a + nnz_b)), of a sparse and a
 // dense vector gathers (O(nnz)).
 
-import type { EmbeddingVector, SparseVector } from './sparse-vector.js';
+import { allocateSparseVector, type EmbeddingVector, type SparseVector } from './sparse-vector.js';
 
 /** Dot product: cosine similarity when both are unit vectors. */
 export function dot(a: EmbeddingVector, b: EmbeddingVector): number {
@@ -99,8 +99,8 @@ function drainScratch(scratch: Float32Array, touched: Uint32Array): SparseVector
     if (scratch[d] !== 0) touched[unique++] = d;
     else scratch[d] = 0; // -0 back to +0
   }
-  const indices = touched.slice(0, unique);
-  const values = new Float32Array(unique);
+  const { indices, values } = allocateSparseVector(unique);
+  indices.set(touched.subarray(0, unique));
   for (let k = 0; k < unique; k++) {
     values[k] = scratch[indices[k]!]!;
     scratch[indices[k]!] = 0;
@@ -132,8 +132,7 @@ function mergeSparse(a: SparseVector, b: SparseVector): SparseVector {
   const bi = b.indices;
   const av = a.values;
   const bv = b.values;
-  const indices = new Uint32Array(ai.length + bi.length);
-  const values = new Float32Array(ai.length + bi.length);
+  const { indices, values } = allocateSparseVector(ai.length + bi.length);
   let i = 0;
   let j = 0;
   let n = 0;
@@ -151,5 +150,9 @@ function mergeSparse(a: SparseVector, b: SparseVector): SparseVector {
       values[n++] = bv[j++]!;
     }
   }
-  return n === indices.length ? { indices, values } : { indices: indices.slice(0, n), values: values.slice(0, n) };
+  if (n === indices.length) return { indices, values };
+  const out = allocateSparseVector(n);
+  out.indices.set(indices.subarray(0, n));
+  out.values.set(values.subarray(0, n));
+  return out;
 }

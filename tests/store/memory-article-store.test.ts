@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeArticle } from '../../src/article.js';
 import { DuplicateIdError } from '../../src/errors.js';
+import { allocateNeighborList } from '../../src/store/article-store.js';
 import { MemoryArticleStore, type MemoryArticleStoreOptions } from '../../src/store/memory-article-store.js';
 import { SparseWordHashEmbedder, WordHashEmbedder } from '../support/word-hash-embedder.js';
 import { firstArticles, laterArticles } from '../persist/story-articles.js';
@@ -24,6 +25,17 @@ async function filled(overrides: Partial<MemoryArticleStoreOptions> = {}) {
 }
 
 const idsOf = (store: MemoryArticleStore, positions: ArrayLike<number>) => Array.from(positions, (p) => store.article(p)!.id);
+
+describe('allocateNeighborList', () => {
+  it('gives positions and similarities their own parts of one buffer', () => {
+    const list = allocateNeighborList(3);
+    list.similarities.set([0.9, -0.5, 0.125]);
+    list.positions.set([7, -1, 2_000_000_000]);
+    expect(Array.from(list.similarities)).toEqual([0.9, -0.5, 0.125]);
+    expect(Array.from(list.positions)).toEqual([7, -1, 2_000_000_000]);
+    expect(list.positions.buffer).toBe(list.similarities.buffer);
+  });
+});
 
 describe('MemoryArticleStore', () => {
   it('hands out positions in order of arrival and finds articles, vectors and positions by them', async () => {

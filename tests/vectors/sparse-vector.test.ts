@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DimensionMismatchError, InvalidVectorError } from '../../src/errors.js';
-import { checkEmbeddingVector, denseOf, isSparseVector, sparseFromDense, sparseFromEntries } from '../../src/vectors/sparse-vector.js';
+import { allocateSparseVector, checkEmbeddingVector, denseOf, isSparseVector, sparseFromDense, sparseFromEntries } from '../../src/vectors/sparse-vector.js';
 
 describe('sparse vectors', () => {
+  it('are allocated with indices and values in one buffer that do not overlap', () => {
+    const vector = allocateSparseVector(3);
+    expect(vector.indices.buffer).toBe(vector.values.buffer);
+    vector.indices.set([1, 2, 0xffff_ffff]);
+    vector.values.set([-1.5, 0.25, 3]);
+    expect(Array.from(vector.indices)).toEqual([1, 2, 0xffff_ffff]);
+    expect(Array.from(vector.values)).toEqual([-1.5, 0.25, 3]);
+    expect(allocateSparseVector(0).indices).toHaveLength(0);
+  });
+
   it('keep the non-zero entries of a dense vector, in ascending order, and give it back', () => {
     const dense = Float32Array.of(0, 0.5, 0, -0.25, 0, 0, 1);
     const sparse = sparseFromDense(dense);

@@ -2,7 +2,7 @@
 // from one article to the next: embedding thousands of articles a second must not allocate a
 // Map entry and an object per feature.
 
-import type { SparseVector } from '../../vectors/sparse-vector.js';
+import { allocateSparseVector, type SparseVector } from '../../vectors/sparse-vector.js';
 import { indexOfHash, l2Normalise, signOfHash } from './hashing.js';
 
 /** Receives the features of an article as they are found (see features.ts). */
@@ -106,8 +106,8 @@ export class FeatureAccumulator implements FeatureSink {
       const index = touched[k]!;
       if ((k === 0 || index !== touched[k - 1]) && scratch[index] !== 0) touched[unique++] = index;
     }
-    const indices = touched.slice(0, unique);
-    const values = new Float32Array(unique);
+    const { indices, values } = allocateSparseVector(unique);
+    indices.set(touched.subarray(0, unique));
     for (let k = 0; k < unique; k++) values[k] = scratch[indices[k]!]!;
     // Every entry still non-zero in scratch is among `indices` (cancelled ones are zero).
     for (let k = 0; k < unique; k++) scratch[indices[k]!] = 0;

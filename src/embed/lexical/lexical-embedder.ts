@@ -11,7 +11,7 @@ import { FeatureAccumulator } from './accumulator.js';
 import { DEFAULT_FEATURE_SETTINGS, FeatureCollector, FeatureExtractor, type Feature, type FeatureSettings } from './features.js';
 import { loadGazetteer, type Gazetteer } from './gazetteer.js';
 import { featureHash, hashFeature, indexOfHash, l2Normalise, signOfHash } from './hashing.js';
-import { sparseFromDense } from '../../vectors/sparse-vector.js';
+import { allocateSparseVector, sparseFromDense } from '../../vectors/sparse-vector.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 
 export interface LexicalEmbedderOptions {
@@ -241,7 +241,11 @@ function strongest(vector: SparseVector, limit: number): SparseVector {
   const { indices, values } = vector;
   const order = Array.from(indices.keys()).sort((a, b) => Math.abs(values[b]!) - Math.abs(values[a]!) || a - b);
   const kept = order.slice(0, limit).sort((a, b) => a - b);
-  const out = { indices: Uint32Array.from(kept, (k) => indices[k]!), values: Float32Array.from(kept, (k) => values[k]!) };
+  const out = allocateSparseVector(kept.length);
+  kept.forEach((k, i) => {
+    out.indices[i] = indices[k]!;
+    out.values[i] = values[k]!;
+  });
   l2Normalise(out.values);
   return out;
 }

@@ -3,7 +3,7 @@
 // keeps the client free of binary type parsers; float32 values print exactly with
 // `Math.fround`-safe shortest round-trip (`String(x)` of a float32 read back as float32).
 
-import { isSparseVector, type EmbeddingVector, type SparseVector } from '../../vectors/sparse-vector.js';
+import { allocateSparseVector, isSparseVector, type EmbeddingVector, type SparseVector } from '../../vectors/sparse-vector.js';
 
 /** The literal pgvector reads for `vector` (sparse: `sparsevec`). */
 export function vectorToText(vector: EmbeddingVector, dimension: number): string {
@@ -17,10 +17,9 @@ export function vectorToText(vector: EmbeddingVector, dimension: number): string
 export function sparseFromText(text: string): SparseVector {
   const close = text.indexOf('}');
   const body = text.slice(1, close);
-  if (body === '') return { indices: new Uint32Array(0), values: new Float32Array(0) };
+  if (body === '') return allocateSparseVector(0);
   const entries = body.split(',');
-  const indices = new Uint32Array(entries.length);
-  const values = new Float32Array(entries.length);
+  const { indices, values } = allocateSparseVector(entries.length);
   for (let k = 0; k < entries.length; k++) {
     const entry = entries[k]!;
     const colon = entry.indexOf(':');

@@ -9,7 +9,7 @@ import {
   InvalidVectorError,
 } from '../errors.js';
 import type { IdMap } from './id-map.js';
-import { checkEmbeddingVector, denseOf, type EmbeddingVector, type SparseVector } from '../vectors/sparse-vector.js';
+import { allocateSparseVector, checkEmbeddingVector, denseOf, type EmbeddingVector, type SparseVector } from '../vectors/sparse-vector.js';
 
 /**
  * Checks that `vector` is a Float32Array of `dimension` finite numbers with a non-zero
@@ -64,8 +64,7 @@ export function toUnitSparseVector(vector: EmbeddingVector, dimension: number, i
   const norm = Math.sqrt(sumOfSquares);
   let count = 0;
   for (let k = 0; k < values.length; k++) if (Math.fround(values[k]! / norm) !== 0) count++;
-  const unitIndices = new Uint32Array(count);
-  const unitValues = new Float32Array(count);
+  const { indices: unitIndices, values: unitValues } = allocateSparseVector(count);
   let n = 0;
   for (let k = 0; k < values.length; k++) {
     const unit = Math.fround(values[k]! / norm);

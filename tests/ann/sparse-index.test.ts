@@ -120,7 +120,7 @@ describe('SparseIndex', () => {
       checkQueries();
       // Deleting most of them compacts (tombstones pass a quarter of the live vectors), renumbers
       // and shrinks the arrays that deletes emptied.
-      deleteFromBoth(index, reference, random, 0.7);
+      deleteFromBoth(index, reference, random, 0.9);
       checkQueries();
       // Deleted ids come back with other vectors, and the index grows again.
       for (let i = 0; i < 100; i++) if (!index.has(`v${i}`)) add(`v${i}`, vectors[1100 + i]!);

@@ -69,7 +69,7 @@ export function sumVectors(vectors: readonly EmbeddingVector[]): EmbeddingVector
     if (v.indices.length > 0) top = Math.max(top, v.indices[v.indices.length - 1]!);
   }
   const scratch = scratchOf(top + 1);
-  const touched = new Uint32Array(total);
+  const touched = touchedOf(total);
   let n = 0;
   for (const { indices, values } of vectors as SparseVector[]) {
     for (let k = 0; k < indices.length; k++) {
@@ -84,6 +84,16 @@ export function sumVectors(vectors: readonly EmbeddingVector[]): EmbeddingVector
 // Reused dense buffer for sparse sums: all-zero between calls (JavaScript runs one call at
 // a time, so one buffer serves every caller).
 let scratchBuffer = new Float32Array(0);
+// The dimensions a sum touched, reused the same way: a feed sums story members at every
+// add(), and a fresh array each time was most of the typed-array memory it allocated.
+let touchedBuffer = new Uint32Array(0);
+// Kept up to 4 MiB; a larger sum (a story of many thousand articles) gets a fresh array.
+const MAX_KEPT_TOUCHED = 1 << 20;
+function touchedOf(total: number): Uint32Array {
+  if (total > MAX_KEPT_TOUCHED) return new Uint32Array(total);
+  if (touchedBuffer.length < total) touchedBuffer = new Uint32Array(Math.min(MAX_KEPT_TOUCHED, Math.max(total, 2 * touchedBuffer.length)));
+  return touchedBuffer.subarray(0, total);
+}
 function scratchOf(dimension: number): Float32Array {
   if (scratchBuffer.length < dimension) scratchBuffer = new Float32Array(dimension);
   return scratchBuffer;

@@ -85,9 +85,12 @@ const ROUNDING_SLACK = 1e-9;
 const RESCORE_COST_PER_ENTRY = 8;
 // Labels rescored at a checkpoint per neighbour asked for, to find k that score well.
 const LEADERS_PER_NEIGHBOR = 4;
-// With every label summed, checkpoints after the first wait until the unread lists can add
-// less than this many times θ. On the detector's 100k vectors the first θ was within 10 %
-// of the last; waiting took 2.8 checkpoints a search instead of 4 and read as many postings.
+// Checkpoints after the first wait until the unread lists can add less than this many times
+// θ. With every label summed, on the detector's 100k vectors, the first θ was within 10 % of
+// the last; waiting took 2.8 checkpoints a search instead of 4 and read as many postings.
+// With seen labels tracked (titles), it rescored 106 labels a search instead of 258 on 100k
+// generated titles, reading a few postings fewer: 0.75 against 0.93 ms a search, OG2021
+// titles against themselves 0.126 against 0.144 ms, the same answers (hash of all of them).
 const CHECKPOINT_REST_FACTOR = 2;
 // Summing every label's partial score without tracking which were seen pays once the
 // query's lists hold this many postings per stored vector (most labels get seen anyway;
@@ -441,10 +444,10 @@ export class SparseIndex implements AnnIndex {
       // rest, unseen ones included): once the unread lists cannot lift a label with nothing
       // read to the last θ, phase 1 is over without another checkpoint.
       if (everyLabel && rest[read]! + ROUNDING_SLACK < threshold) break;
-      // With every label summed, a checkpoint is a pass over all of them, and the first θ is
-      // close to the last: later checkpoints wait until the unread lists are near θ, where
-      // raising it ends phase 1 sooner.
-      const thresholdCanWait = everyLabel && threshold > 0 && rest[read]! > CHECKPOINT_REST_FACTOR * threshold;
+      // A checkpoint is a pass over the seen labels (all of them, when every label is summed),
+      // and the first θ is close to the last: later checkpoints wait until the unread lists
+      // are near θ, where raising it ends phase 1 sooner.
+      const thresholdCanWait = threshold > 0 && rest[read]! > CHECKPOINT_REST_FACTOR * threshold;
       if (pass >= wanted && !thresholdCanWait && (2 * length >= pass || (sinceCheckpoint >= pass && sinceCheckpoint >= readBeforeLastCheckpoint))) {
         sinceCheckpoint = 0;
         let seenEligible = eligible;
